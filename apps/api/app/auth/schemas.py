@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from apps.api.app.auth.passwords import MAX_LENGTH
+
+
+def _normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+# Login accepts any string: a malformed address is just a failed sign-in (401), not a 422.
+LoginEmail = Annotated[str, StringConstraints(max_length=320), AfterValidator(_normalise_email)]
+
+
+class LoginIn(BaseModel):
+    email: LoginEmail
+    password: Annotated[str, StringConstraints(max_length=MAX_LENGTH)]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a scheme name, not a secret
+    expires_in: int = Field(description="Access token lifetime in seconds")
+    refresh_token: str | None = Field(
+        None, description="Only in body mode (JOURNAL_AUTH_COOKIE_REFRESH=false)"
+    )
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    is_admin: bool
+    email_verified: bool
+    created_at: datetime

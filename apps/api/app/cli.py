@@ -1,0 +1,95 @@
+"""The ``journal`` command: user administration and migrations."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session, sessionmaker
+
+from apps.api.app import migrate
+from apps.api.app.auth import service as auth_service
+from apps.api.app.config import load_settings
+from apps.api.app.db import make_engine, make_sessionmaker
+from apps.api.app.errors import AppError
+
+app = typer.Typer(help="Journal administration.", no_args_is_help=True, add_completion=False)
+users_app = typer.Typer(help="Create users and set passwords.", no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(db_app, name="db")
+
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _sessionmaker() -> sessionmaker[Session]:
+    settings = load_settings()
+    engine = make_engine(settings)
+    if settings.auto_migrate:
+        migrate.upgrade(engine)
+    return make_sessionmaker(engine)
+
+
+@users_app.command("create")
+def create_user(
+    email: str,
+    password_stdin: PasswordStdin = False,
+    admin: Annotated[bool, typer.Option("--admin", help="Make the user an administrator.")] = False,
+    name: Annotated[str, typer.Option("--name", help="Display name.")] = "",
+) -> None:
+    """Create a user (verified: an administrator vouches for the address)."""
+    password = _read_password(password_stdin)
+    with _sessionmaker()() as db:
+        try:
+            user = auth_service.create_user(
+                db, email, password, display_name=name, is_admin=admin, verified=True
+            )
+        except AppError as exc:
+            raise _fail(exc.detail) from None
+    typer.echo(f"created {'admin' if admin else 'user'} {user.email}")
+
+
+@users_app.command("set-password")
+def set_password(email: str, password_stdin: PasswordStdin = False) -> None:
+    """Set a user's password."""
+    password = _read_password(password_stdin)
+    with _sessionmaker()() as db:
+        user = auth_service.get_user_by_email(db, email)
+        if user is None:
+            raise _fail(f"no user with email {email.strip().lower()}")
+        try:
+            auth_service.set_password(db, user, password)
+        except AppError as exc:
+            raise _fail(exc.detail) from None
+    typer.echo(f"password updated for {user.email}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    engine = make_engine(load_settings())
+    migrate.upgrade(engine, revision)
+    typer.echo(f"database at {', '.join(sorted(migrate.current_heads(engine))) or 'base'}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

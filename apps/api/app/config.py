@@ -1,0 +1,228 @@
+"""Settings: every environment variable the API reads, validated in one place.
+
+Nothing else in the code base reads ``os.environ``. Tests build apps with other
+settings through ``create_app(Settings(...))`` instead of patching globals.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Secrets that are obviously placeholders; production refuses them.
+_WEAK_SECRETS = {"changeme", "change-me", "changethis", "secret", "dev", "development", "test"}
+_MIN_SECRET_LENGTH = 32
+_DEV_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:5173")
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+def _env(name: str) -> AliasChoices:
+    """Accept the documented name; pydantic-settings matches it case-insensitively."""
+    return AliasChoices(name)
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    env: Environment = Field(Environment.development, validation_alias=_env("JOURNAL_ENV"))
+    database_url: str = Field(
+        "sqlite:///./var/journal.db", validation_alias=_env("JOURNAL_DATABASE_URL")
+    )
+    secret_key: SecretStr | None = Field(None, validation_alias=_env("JOURNAL_SECRET_KEY"))
+    secret_key_file: Path = Field(
+        Path("./var/secret_key"), validation_alias=_env("JOURNAL_SECRET_KEY_FILE")
+    )
+    public_url: str = Field("http://127.0.0.1:8000", validation_alias=_env("JOURNAL_PUBLIC_URL"))
+
+    user_mgmt_enabled: bool = Field(True, validation_alias=_env("JOURNAL_USER_MGMT_ENABLED"))
+    auth_cookie_refresh: bool = Field(True, validation_alias=_env("JOURNAL_AUTH_COOKIE_REFRESH"))
+    require_email_verification: bool = Field(
+        True, validation_alias=_env("JOURNAL_REQUIRE_EMAIL_VERIFICATION")
+    )
+
+    cookie_samesite: Literal["lax", "strict", "none"] = Field(
+        "lax", validation_alias=_env("COOKIE_SAMESITE")
+    )
+    cookie_secure_default: bool | None = Field(None, validation_alias=_env("COOKIE_SECURE_DEFAULT"))
+
+    smtp_host: str | None = Field(None, validation_alias=_env("JOURNAL_SMTP_HOST"))
+    smtp_port: int = Field(587, ge=1, le=65535, validation_alias=_env("JOURNAL_SMTP_PORT"))
+    smtp_user: str | None = Field(None, validation_alias=_env("JOURNAL_SMTP_USER"))
+    smtp_password: SecretStr | None = Field(None, validation_alias=_env("JOURNAL_SMTP_PASSWORD"))
+    smtp_starttls: bool = Field(False, validation_alias=_env("JOURNAL_SMTP_STARTTLS"))
+    mail_from: str = Field(
+        "Journal <no-reply@localhost>", validation_alias=_env("JOURNAL_MAIL_FROM")
+    )
+
+    metrics_enabled: bool = Field(True, validation_alias=_env("JOURNAL_METRICS_ENABLED"))
+    metrics_token: SecretStr | None = Field(None, validation_alias=_env("JOURNAL_METRICS_TOKEN"))
+
+    allowed_origins_raw: Annotated[list[str] | None, NoDecode] = Field(
+        None, validation_alias=_env("JOURNAL_ALLOWED_ORIGINS")
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("JOURNAL_TRUSTED_PROXIES")
+    )
+    redis_url: str | None = Field(None, validation_alias=_env("JOURNAL_REDIS_URL"))
+    auto_migrate: bool = Field(True, validation_alias=_env("JOURNAL_AUTO_MIGRATE"))
+
+    access_ttl_seconds: int = Field(
+        900, ge=30, le=86_400, validation_alias=_env("JOURNAL_ACCESS_TTL_SECONDS")
+    )
+    refresh_ttl_seconds: int = Field(
+        2_592_000, ge=300, le=7_776_000, validation_alias=_env("JOURNAL_REFRESH_TTL_SECONDS")
+    )
+    max_body_bytes: int = Field(1_048_576, ge=1024, validation_alias=_env("JOURNAL_MAX_BODY_BYTES"))
+    web_dist: Path = Field(Path("./apps/web/dist"), validation_alias=_env("JOURNAL_WEB_DIST"))
+
+    # ---- validation ---------------------------------------------------------
+
+    @field_validator("allowed_origins_raw", "trusted_proxies", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("cookie_samesite", mode="before")
+    @classmethod
+    def _lower_samesite(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an absolute http(s) URL such as https://journal.example.com")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value.removeprefix("postgres://")
+        scheme = value.split("://", 1)[0]
+        if scheme not in {"sqlite", "postgresql", "postgresql+psycopg"}:
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Settings:
+        if self.cookie_samesite == "none" and self.cookie_secure_default is False:
+            raise ValueError(
+                "COOKIE_SAMESITE=none requires Secure cookies; unset COOKIE_SECURE_DEFAULT "
+                "or set it to true"
+            )
+        if self.env is Environment.production:
+            key = self.secret_key.get_secret_value() if self.secret_key else ""
+            if len(key) < _MIN_SECRET_LENGTH or key.lower() in _WEAK_SECRETS:
+                raise ValueError(
+                    "JOURNAL_SECRET_KEY must be set to at least 32 random characters in production"
+                )
+        return self
+
+    # ---- derived values (computed once) -------------------------------------
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.production
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def cookie_secure(self) -> bool:
+        if self.cookie_samesite == "none":
+            return True
+        if self.cookie_secure_default is not None:
+            return self.cookie_secure_default
+        return self.is_production or self.public_url.startswith("https://")
+
+    @cached_property
+    def allowed_origins(self) -> frozenset[str]:
+        if self.allowed_origins_raw is not None:
+            return frozenset(o.rstrip("/") for o in self.allowed_origins_raw)
+        origins = {origin_of(self.public_url)}
+        if not self.is_production:
+            origins.update(_DEV_ORIGINS)
+        return frozenset(origins)
+
+    @cached_property
+    def secret(self) -> bytes:
+        """The signing key: from the environment, or generated once into a 0600 file in dev."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.secret_key_file
+        if path.exists():
+            return path.read_bytes().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48).encode()
+        # O_EXCL: two workers starting at once must not overwrite each other's key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_bytes().strip()
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        return key
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url.startswith("postgresql://"):
+            return "postgresql+psycopg://" + self.database_url.removeprefix("postgresql://")
+        return self.database_url
+
+
+def load_settings() -> Settings:
+    """Build settings from the environment, turning a validation error into one clear line."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SystemExit(f"journal: invalid configuration: {describe_error(exc)}") from None
+
+
+def describe_error(exc: Exception) -> str:
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    lines = []
+    for err in exc.errors():
+        field = err["loc"][0] if err["loc"] else None
+        name = _ENV_NAMES.get(str(field), str(field)) if field is not None else "settings"
+        message = str(err["msg"]).removeprefix("Value error, ")
+        lines.append(f"{name}: {message}" if field is not None else message)
+    return "; ".join(lines)
+
+
+_ENV_NAMES: dict[str, str] = {
+    name: str(field.validation_alias.choices[0])
+    for name, field in Settings.model_fields.items()
+    if isinstance(field.validation_alias, AliasChoices)
+}

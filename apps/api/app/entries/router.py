@@ -1,0 +1,107 @@
+"""/api/entries and /api/tags. Routers stay thin: validate, call the service, shape."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Response, status
+
+from apps.api.app.auth.dependencies import CurrentUser
+from apps.api.app.db import SessionDep
+from apps.api.app.entries import service
+from apps.api.app.entries.models import Entry
+from apps.api.app.entries.schemas import (
+    EntryCreate,
+    EntryOut,
+    EntryPage,
+    EntryPatch,
+    EntryReplace,
+    TagCount,
+)
+
+router = APIRouter(prefix="/api/entries", tags=["entries"])
+tags_router = APIRouter(prefix="/api/tags", tags=["entries"])
+
+
+def valid_owned_entry(entry_id: str, user: CurrentUser, db: SessionDep) -> Entry:
+    return service.get_owned_entry(db, user.id, entry_id)
+
+
+OwnedEntry = Annotated[Entry, Depends(valid_owned_entry)]
+IfMatch = Annotated[str | None, Header(description="ETag from GET; stale → 412")]
+
+
+def _with_etag(response: Response, entry: Entry) -> EntryOut:
+    response.headers["ETag"] = service.etag(entry)
+    return EntryOut.model_validate(entry)
+
+
+@router.get("", response_model=EntryPage)
+def list_entries(
+    user: CurrentUser,
+    db: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    tag: Annotated[str | None, Query(max_length=50)] = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+) -> EntryPage:
+    filters = service.Filters(tag=tag, date_from=date_from, date_to=date_to)
+    rows, next_cursor = service.list_entries(
+        db, user.id, limit=limit, cursor=cursor, filters=filters
+    )
+    return EntryPage(items=[EntryOut.model_validate(row) for row in rows], next_cursor=next_cursor)
+
+
+@router.post("", response_model=EntryOut, status_code=status.HTTP_201_CREATED)
+def create_entry(
+    data: EntryCreate, user: CurrentUser, db: SessionDep, response: Response
+) -> EntryOut:
+    entry = service.create_entry(db, user.id, data.model_dump())
+    response.headers["Location"] = f"/api/entries/{entry.id}"
+    return _with_etag(response, entry)
+
+
+@router.get("/{entry_id}", response_model=EntryOut)
+def get_entry(entry: OwnedEntry, response: Response) -> EntryOut:
+    return _with_etag(response, entry)
+
+
+@router.put("/{entry_id}", response_model=EntryOut)
+def replace_entry(
+    data: EntryReplace,
+    entry: OwnedEntry,
+    db: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> EntryOut:
+    service.check_if_match(entry, if_match)
+    entry = service.update_entry(db, entry, data.model_dump())
+    return _with_etag(response, entry)
+
+
+@router.patch("/{entry_id}", response_model=EntryOut)
+def patch_entry(
+    data: EntryPatch,
+    entry: OwnedEntry,
+    db: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> EntryOut:
+    service.check_if_match(entry, if_match)
+    changes = data.model_dump(exclude_unset=True)
+    service.check_has_content(changes.get("title", entry.title), changes.get("body", entry.body))
+    entry = service.update_entry(db, entry, changes)
+    return _with_etag(response, entry)
+
+
+@router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_entry(entry: OwnedEntry, db: SessionDep) -> Response:
+    service.delete_entry(db, entry)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@tags_router.get("", response_model=list[TagCount])
+def list_tags(user: CurrentUser, db: SessionDep) -> list[TagCount]:
+    return [TagCount(name=name, count=count) for name, count in service.tag_counts(db, user.id)]

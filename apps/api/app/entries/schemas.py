@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 50
+MAX_TITLE_LENGTH = 200
+MAX_BODY_LENGTH = 200_000
+
+
+def _normalise_tags(tags: list[str]) -> list[str]:
+    """Trim, lower-case and de-duplicate (first occurrence wins, order kept)."""
+    seen: dict[str, None] = {}
+    for tag in tags:
+        name = tag.strip().lower()
+        if not name:
+            raise ValueError("tags must not be empty")
+        if len(name) > MAX_TAG_LENGTH:
+            raise ValueError(f"a tag is at most {MAX_TAG_LENGTH} characters")
+        seen.setdefault(name, None)
+    return list(seen)
+
+
+Tags = Annotated[list[str], Field(max_length=MAX_TAGS), AfterValidator(_normalise_tags)]
+Title = Annotated[str, StringConstraints(max_length=MAX_TITLE_LENGTH, strip_whitespace=True)]
+Body = Annotated[str, StringConstraints(max_length=MAX_BODY_LENGTH)]
+Mood = Annotated[int, Field(ge=1, le=5, description="1 (awful) to 5 (great)")]
+
+
+class _HasContent(BaseModel):
+    @model_validator(mode="after")
+    def _title_or_body(self) -> _HasContent:
+        title = getattr(self, "title", None)
+        body = getattr(self, "body", None)
+        if title is not None and body is not None and not title and not body.strip():
+            raise ValueError("an entry needs a title or a body")
+        return self
+
+
+class EntryCreate(_HasContent):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title = ""
+    body: Body = ""
+    tags: Tags = []
+    mood: Mood | None = None
+    entry_date: date | None = Field(None, description="Defaults to today (UTC)")
+
+
+class EntryReplace(_HasContent):
+    """PUT: every editable field is given and replaced."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    body: Body
+    tags: Tags
+    mood: Mood | None
+    entry_date: date
+
+
+class EntryPatch(_HasContent):
+    """PATCH: only the fields present are changed (``mood: null`` clears it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    body: Body | None = None
+    tags: Tags | None = None
+    mood: Mood | None = None
+    entry_date: date | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> EntryPatch:
+        for name in ("title", "body", "tags", "entry_date"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class EntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title: str
+    body: str
+    tags: list[str]
+    mood: int | None
+    entry_date: date
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryPage(BaseModel):
+    items: list[EntryOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page"
+    )
+
+
+class TagCount(BaseModel):
+    name: str
+    count: int

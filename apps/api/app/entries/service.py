@@ -1,0 +1,196 @@
+"""Entry logic. Every query here is scoped to one user's id."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
+
+from apps.api.app.db import utcnow
+from apps.api.app.entries.models import Entry, EntryTag
+from apps.api.app.errors import AppError, NotFound
+
+
+class InvalidCursor(AppError):
+    status_code = 400
+    code = "invalid_cursor"
+
+    def __init__(self) -> None:
+        super().__init__("The cursor is malformed or from another listing")
+
+
+class VersionConflict(AppError):
+    status_code = 412
+    code = "version_conflict"
+
+    def __init__(self) -> None:
+        super().__init__("The entry changed since you loaded it; reload and try again")
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    tag: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+# ---- cursors --------------------------------------------------------------------------------
+# A keyset cursor: the sort key of the last row served. Opaque to clients (base64url JSON).
+
+
+def encode_cursor(entry: Entry) -> str:
+    key = [entry.entry_date.isoformat(), entry.created_at.isoformat(), entry.id.hex]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[date, datetime, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        raw: Any = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        day, created, ident = raw
+        created_at = datetime.fromisoformat(created)
+        if created_at.tzinfo is None:
+            raise ValueError("naive timestamp")
+        return date.fromisoformat(day), created_at.astimezone(UTC), uuid.UUID(hex=ident)
+    except (ValueError, TypeError, binascii.Error, UnicodeError, json.JSONDecodeError):
+        raise InvalidCursor() from None
+
+
+# ---- reads ----------------------------------------------------------------------------------
+
+
+def list_entries(
+    db: Session,
+    user_id: uuid.UUID,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    filters: Filters = Filters(),
+) -> tuple[list[Entry], str | None]:
+    order = (Entry.entry_date.desc(), Entry.created_at.desc(), Entry.id.desc())
+    query = select(Entry).where(Entry.user_id == user_id)
+    if filters.tag:
+        query = query.where(
+            Entry.id.in_(
+                select(EntryTag.entry_id).where(
+                    EntryTag.user_id == user_id, EntryTag.name == filters.tag.strip().lower()
+                )
+            )
+        )
+    if filters.date_from:
+        query = query.where(Entry.entry_date >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Entry.entry_date <= filters.date_to)
+    if cursor:
+        key = decode_cursor(cursor)
+        query = query.where(tuple_(Entry.entry_date, Entry.created_at, Entry.id) < tuple_(*key))
+    rows = list(db.scalars(query.order_by(*order).limit(limit + 1)))
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return rows, encode_cursor(rows[-1])
+    return rows, None
+
+
+def get_owned_entry(db: Session, user_id: uuid.UUID, entry_id: str) -> Entry:
+    """The entry if it belongs to this user; 404 otherwise (never 403: ids are not confirmed)."""
+    try:
+        ident = uuid.UUID(entry_id)
+    except ValueError:
+        raise NotFound("Entry not found") from None
+    entry = db.scalar(select(Entry).where(Entry.id == ident, Entry.user_id == user_id))
+    if entry is None:
+        raise NotFound("Entry not found")
+    return entry
+
+
+def tag_counts(db: Session, user_id: uuid.UUID) -> list[tuple[str, int]]:
+    rows = db.execute(
+        select(EntryTag.name, func.count())
+        .where(EntryTag.user_id == user_id)
+        .group_by(EntryTag.name)
+        .order_by(func.count().desc(), EntryTag.name)
+    )
+    return [(name, count) for name, count in rows]
+
+
+# ---- writes ---------------------------------------------------------------------------------
+
+
+def etag(entry: Entry) -> str:
+    return f'"{entry.id.hex}.{entry.version}"'
+
+
+def check_if_match(entry: Entry, if_match: str | None) -> None:
+    """Optimistic concurrency: a stale ``If-Match`` is refused; no header means last write wins."""
+    if if_match is None:
+        return
+    candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if "*" in candidates or etag(entry) in candidates:
+        return
+    raise VersionConflict()
+
+
+def check_has_content(title: str, body: str) -> None:
+    if not title and not body.strip():
+        raise AppError("An entry needs a title or a body", code="validation_error", status_code=422)
+
+
+def _set_tags(entry: Entry, tags: list[str]) -> None:
+    # Reuse the rows of tags that stay: replacing them would delete and re-insert the
+    # same primary key in one flush.
+    existing = {row.name: row for row in entry.tag_rows}
+    rows = []
+    for position, name in enumerate(tags):
+        row = existing.get(name) or EntryTag(name=name, user_id=entry.user_id)
+        row.position = position
+        rows.append(row)
+    entry.tag_rows = rows
+
+
+def create_entry(db: Session, user_id: uuid.UUID, data: dict[str, Any]) -> Entry:
+    now = utcnow()
+    entry = Entry(
+        user_id=user_id,
+        title=data.get("title") or "",
+        body=data.get("body") or "",
+        mood=data.get("mood"),
+        entry_date=data.get("entry_date") or now.date(),
+        created_at=now,
+        updated_at=now,
+    )
+    _set_tags(entry, data.get("tags") or [])
+    db.add(entry)
+    db.commit()
+    return entry
+
+
+def update_entry(db: Session, entry: Entry, changes: dict[str, Any]) -> Entry:
+    """Apply ``changes`` (already validated, only editable fields) and bump the version."""
+    for field in ("title", "body", "mood", "entry_date"):
+        if field in changes:
+            setattr(entry, field, changes[field])
+    if "tags" in changes:
+        _set_tags(entry, changes["tags"])
+    entry.updated_at = utcnow()
+    try:
+        db.commit()
+    except Exception as exc:
+        from sqlalchemy.orm.exc import StaleDataError
+
+        db.rollback()
+        if isinstance(exc, StaleDataError):
+            raise VersionConflict() from None
+        raise
+    return entry
+
+
+def delete_entry(db: Session, entry: Entry) -> None:
+    db.delete(entry)
+    db.commit()

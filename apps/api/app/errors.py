@@ -1,0 +1,147 @@
+"""One error type, one JSON shape: ``{"detail": str, "code": str}`` for every failure."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("journal.errors")
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class AppError(Exception):
+    """A domain error that routers let bubble up; the handler renders it."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        status_code: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code is not None:
+            self.code = code
+        if status_code is not None:
+            self.status_code = status_code
+        self.headers = dict(headers or {})
+
+
+class NotAuthenticated(AppError):
+    status_code = 401
+    code = "not_authenticated"
+
+
+class InvalidToken(AppError):
+    status_code = 401
+    code = "invalid_token"
+
+
+class NotFound(AppError):
+    status_code = 404
+    code = "not_found"
+
+
+class FeatureDisabled(AppError):
+    status_code = 404
+    code = "feature_disabled"
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "conflict"
+
+
+class RateLimited(AppError):
+    status_code = 429
+    code = "rate_limited"
+
+
+def error_body(detail: str, code: str, **extra: Any) -> dict[str, Any]:
+    return {"detail": detail, "code": code, **extra}
+
+
+def error_response(
+    status_code: int, detail: str, code: str, headers: Mapping[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    return JSONResponse(
+        error_body(detail, code, **extra),
+        status_code=status_code,
+        headers={**NO_STORE, **(headers or {})},
+    )
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return error_response(exc.status_code, exc.detail, exc.code, exc.headers)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, "error")
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "Not found"
+    if exc.status_code == 405:
+        detail = "Method not allowed"
+    return error_response(exc.status_code, detail, code, exc.headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "loc": list(err.get("loc", ())),
+            "msg": str(err.get("msg", "invalid")).removeprefix("Value error, "),
+        }
+        for err in exc.errors()
+    ]
+    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    where = ".".join(str(p) for p in first["loc"] if p != "body")
+    detail = f"{where}: {first['msg']}" if where else str(first["msg"])
+    return error_response(422, f"Invalid request: {detail}", "validation_error", errors=errors)
+
+
+async def _unhandled(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return error_response(500, "Internal server error", "internal_error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unhandled)

@@ -1,0 +1,43 @@
+"""/api/health and /api/config: operations and the public flags the web app follows."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from apps.api.app.auth.dependencies import SettingsDep
+from apps.api.app.db import SessionDep
+from apps.api.app.errors import AppError
+
+router = APIRouter(prefix="/api", tags=["operations"])
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+class PublicConfig(BaseModel):
+    user_mgmt_enabled: bool
+    auth_cookie_refresh: bool
+
+
+@router.get("/health", response_model=HealthOut)
+def health(db: SessionDep) -> HealthOut:
+    try:
+        db.execute(text("SELECT 1"))
+    except Exception:
+        raise AppError(
+            "Database unreachable", code="database_unavailable", status_code=503
+        ) from None
+    return HealthOut(status="ok")
+
+
+@router.get("/config", response_model=PublicConfig)
+async def public_config(settings: SettingsDep) -> PublicConfig:
+    return PublicConfig(
+        user_mgmt_enabled=settings.user_mgmt_enabled,
+        auth_cookie_refresh=settings.auth_cookie_refresh,
+    )

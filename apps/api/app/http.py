@@ -1,0 +1,45 @@
+"""Request-body helpers shared by routes that parse bodies themselves."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+
+from apps.api.app.errors import AppError
+
+
+class UnsupportedMediaType(AppError):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+async def read_json_or_form(request: Request) -> dict[str, Any]:
+    kind = media_type(request)
+    raw = await request.body()
+    if kind == "application/json":
+        try:
+            data = json.loads(raw or b"null")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise AppError(
+                "Request body is not valid JSON", code="validation_error", status_code=422
+            ) from None
+        if not isinstance(data, dict):
+            raise AppError(
+                "Request body must be a JSON object", code="validation_error", status_code=422
+            )
+        return data
+    if kind == "application/x-www-form-urlencoded":
+        try:
+            return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+        except UnicodeDecodeError:
+            raise AppError(
+                "Form body is not UTF-8", code="validation_error", status_code=422
+            ) from None
+    raise UnsupportedMediaType("Send application/json (or a form for /login)")

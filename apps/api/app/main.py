@@ -1,0 +1,74 @@
+"""The application factory: routers, middleware, lifespan. No logic lives here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from apps.api.app import health, migrate
+from apps.api.app.auth.router import router as auth_router
+from apps.api.app.config import Settings, load_settings
+from apps.api.app.db import make_engine, make_sessionmaker
+from apps.api.app.entries.router import router as entries_router
+from apps.api.app.entries.router import tags_router
+from apps.api.app.errors import install_error_handlers
+from apps.api.app.middleware import ApiGuardMiddleware
+from apps.api.app.web import mount_web
+
+log = logging.getLogger("journal")
+
+
+def _operation_id(route: APIRoute) -> str:
+    # Stable, readable names for the generated TypeScript client (e.g. entries_list_entries).
+    return f"{route.tags[0]}_{route.name}" if route.tags else route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.auto_migrate:
+            migrate.upgrade(engine)
+        _ = settings.secret  # create the dev key file once, before the first request
+        log.info("Journal API ready (env=%s, db=%s)", settings.env, engine.url.get_backend_name())
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Journal API",
+        version="0.1.0",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+
+    install_error_handlers(app)
+    app.add_middleware(ApiGuardMiddleware, settings=settings)
+
+    app.include_router(health.router)
+    app.include_router(auth_router)
+    app.include_router(entries_router)
+    app.include_router(tags_router)
+    mount_web(app, settings.web_dist)
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    # `uvicorn apps.api.app.main:app` builds the app on first access, so importing this
+    # module (tests, the OpenAPI export) never reads the environment by itself.
+    if name == "app":
+        application = create_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)

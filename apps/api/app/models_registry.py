@@ -1,0 +1,6 @@
+"""Imports every model module so ``Base.metadata`` knows all tables (Alembic, tests)."""
+
+from apps.api.app.auth import models as auth_models
+from apps.api.app.entries import models as entries_models
+
+__all__ = ["auth_models", "entries_models"]

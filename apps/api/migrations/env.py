@@ -1,0 +1,42 @@
+"""Alembic environment: the URL comes from Journal's settings (or the caller's connection)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from apps.api.app import models_registry  # noqa: F401  (imports every model)
+from apps.api.app.db import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    from apps.api.app.config import load_settings
+    from apps.api.app.db import make_engine
+
+    engine = make_engine(load_settings())
+    with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline migrations are not supported; run against a database.")
+run_migrations_online()

@@ -1,0 +1,153 @@
+"""Test fixtures: a real database (SQLite file, or PostgreSQL when JOURNAL_TEST_PG is set),
+migrated once per run, emptied between tests; apps built with ``create_app(settings)``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from apps.api.app import migrate, models_registry  # noqa: F401
+from apps.api.app.auth import service as auth_service
+from apps.api.app.config import Settings
+from apps.api.app.db import Base, make_engine, make_sessionmaker
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+TEST_SECRET = "test-secret-" + "x" * 40
+PASSWORD = "correct horse battery staple"
+
+
+def _create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
+    """Create a throwaway database on the server; fail loudly if it is unreachable."""
+    name = f"journal_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin_url = make_url(server_url).set(drivername="postgresql+psycopg")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # pragma: no cover - environment problem
+        pytest.exit(f"PostgreSQL at {server_url} is unreachable: {exc}", returncode=3)
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = os.environ.get("JOURNAL_TEST_PG")
+    if server:
+        url, drop = _create_pg_database(server)
+        yield url
+        drop()
+    else:
+        path = tmp_path_factory.mktemp("db") / "journal.db"
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(Settings(database_url=database_url, secret_key=TEST_SECRET))
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "migrated_engine" not in request.fixturenames:
+        return
+    engine: Engine = request.getfixturevalue("migrated_engine")
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def settings_factory(
+    database_url: str, migrated_engine: Engine, tmp_path: Path
+) -> Callable[..., Settings]:
+    def build(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": database_url,
+            "secret_key": TEST_SECRET,
+            "auto_migrate": False,
+            "web_dist": tmp_path / "no-web",
+            **overrides,
+        }
+        return Settings(**values)
+
+    return build
+
+
+@pytest.fixture
+def settings(settings_factory: Callable[..., Settings]) -> Settings:
+    return settings_factory()
+
+
+@pytest.fixture
+def client_factory(
+    settings_factory: Callable[..., Settings],
+) -> Iterator[Callable[..., TestClient]]:
+    from apps.api.app.main import create_app
+
+    clients: list[TestClient] = []
+
+    def build(**overrides: Any) -> TestClient:
+        client = TestClient(create_app(settings_factory(**overrides)), base_url="http://testserver")
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(client_factory: Callable[..., TestClient]) -> TestClient:
+    return client_factory()
+
+
+@pytest.fixture
+def db(settings: Settings, migrated_engine: Engine) -> Iterator[Any]:
+    with make_sessionmaker(migrated_engine)() as session:
+        yield session
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    def build(email: str | None = None, password: str = PASSWORD, **kwargs: Any) -> Any:
+        email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
+        kwargs.setdefault("verified", True)
+        return auth_service.create_user(db, email, password, **kwargs)
+
+    return build
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, str]:
+    response = client.post("/api/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def auth_headers(client: TestClient, make_user: Callable[..., Any]) -> dict[str, str]:
+    user = make_user()
+    return login(client, user.email)
