@@ -10,11 +10,35 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("journal.errors")
 
 NO_STORE = {"Cache-Control": "no-store"}
+
+
+class ErrorOut(BaseModel):
+    """Every error answer: a human ``detail`` and a machine ``code``."""
+
+    detail: str
+    code: str
+
+
+class FieldError(BaseModel):
+    loc: list[int | str]
+    msg: str
+
+
+class ValidationErrorOut(ErrorOut):
+    errors: list[FieldError]
+
+
+# Declared on every router so the generated client knows the error shape.
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorOut, "description": "Error"},
+    422: {"model": ValidationErrorOut, "description": "Validation error"},
+}
 
 
 class AppError(Exception):

@@ -15,7 +15,7 @@ from apps.api.app.config import Settings, load_settings
 from apps.api.app.db import make_engine, make_sessionmaker
 from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
-from apps.api.app.errors import install_error_handlers
+from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
 from apps.api.app.middleware import ApiGuardMiddleware
 from apps.api.app.web import mount_web
 
@@ -56,10 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(ApiGuardMiddleware, settings=settings)
 
-    app.include_router(health.router)
-    app.include_router(auth_router)
-    app.include_router(entries_router)
-    app.include_router(tags_router)
+    app.include_router(health.router, responses=COMMON_ERRORS)
+    app.include_router(auth_router, responses=COMMON_ERRORS)
+    app.include_router(entries_router, responses=COMMON_ERRORS)
+    app.include_router(tags_router, responses=COMMON_ERRORS)
     mount_web(app, settings.web_dist)
     return app
 

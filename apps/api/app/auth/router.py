@@ -20,7 +20,7 @@ _LOGIN_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/LoginIn"}},
+            "application/json": {"schema": LoginIn.model_json_schema()},
             "application/x-www-form-urlencoded": {
                 "schema": {
                     "type": "object",

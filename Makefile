@@ -1,0 +1,66 @@
+# Journal: the entry points. `make run` and `make test` work on a fresh machine
+# (Python 3.11 + pip, Node 20 + npm): they install whatever else is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV := python3 -m uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e
+
+help:
+	@echo "make run    - install what is missing, build the web app, migrate, serve http://$(HOST):$(PORT)"
+	@echo "make test   - lint, type checks, API tests (SQLite + PostgreSQL), web unit tests, e2e"
+	@echo "make check  - formatting, lint and type checks only"
+	@echo "make client - regenerate the TypeScript API client from the OpenAPI schema"
+
+setup:
+	@bash scripts/bootstrap.sh
+
+build: setup
+	@echo "==> building the web app"
+	@pnpm -C apps/web build --logLevel warn
+
+run: build
+	@echo "==> migrating the database"
+	@$(UV) run --frozen journal db upgrade
+	@echo "==> serving Journal on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	@echo "    First user: uv run journal users create you@example.com"
+	@$(UV) run --frozen uvicorn apps.api.app.main:app --host $(HOST) --port $(PORT) --no-server-header --no-proxy-headers
+
+dev-api: setup
+	JOURNAL_USER_MGMT_ENABLED=true JOURNAL_AUTH_COOKIE_REFRESH=true $(UV) run uvicorn apps.api.app.main:app --reload
+
+dev-web: setup
+	VITE_USER_MGMT_ENABLED=true VITE_AUTH_COOKIE_REFRESH=true pnpm -C apps/web dev
+
+check: setup
+	@echo "==> Python: ruff format, ruff, mypy"
+	@$(UV) run --frozen ruff format --check .
+	@$(UV) run --frozen ruff check .
+	@$(UV) run --frozen mypy
+	@echo "==> Web: prettier, eslint, tsc"
+	@pnpm -C apps/web exec prettier --check . --log-level warn
+	@pnpm -C apps/web lint
+	@pnpm -C apps/web typecheck
+
+client: setup
+	@bash scripts/generate-client.sh
+
+client-check:
+	@bash scripts/generate-client.sh --check
+
+test-api:
+	@bash scripts/test-api.sh
+
+test-web:
+	@echo "==> Web unit tests (vitest)"
+	@pnpm -C apps/web test
+
+e2e:
+	@bash scripts/ensure-chromium.sh
+	@echo "==> End-to-end tests (Playwright, Debian Chromium)"
+	@pnpm -C apps/web exec playwright test
+
+test: check client-check test-api test-web e2e
+	@echo "==> all checks and tests passed"

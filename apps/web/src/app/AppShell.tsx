@@ -1,0 +1,48 @@
+import { Link, NavLink, Navigate, Outlet, useLocation } from 'react-router';
+
+import { authClient } from '../lib/api-client';
+import { clearAllDrafts } from '../lib/drafts';
+import { useAuth } from '../lib/use-auth';
+
+/** The signed-in frame: header navigation around the current page. */
+export function AppShell() {
+  const { signedIn } = useAuth();
+  const location = useLocation();
+  if (!signedIn) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/signin?next=${next}`} replace />;
+  }
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand">
+          Journal
+        </Link>
+        <nav aria-label="Main">
+          <NavLink to="/" end>
+            Entries
+          </NavLink>
+          <NavLink to="/entries/new" className="btn btn-primary btn-small">
+            New entry
+          </NavLink>
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={() => {
+              clearAllDrafts();
+              authClient.signOut();
+            }}
+          >
+            Sign out
+          </button>
+        </nav>
+      </header>
+      <main id="main" className="content">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

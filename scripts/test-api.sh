@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# API tests on SQLite, then on PostgreSQL (a throwaway database per run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PG_SERVER="${JOURNAL_TEST_PG_SERVER:-postgresql://postgres@127.0.0.1:5432/postgres}"
+
+run_pytest() {
+  # pytest exits 5 when it collected nothing: that is a failure here, never a pass.
+  set +e
+  python3 -m uv run --frozen pytest "$@"
+  local code=$?
+  set -e
+  if [[ $code == 5 ]]; then echo "pytest collected no tests" >&2; exit 1; fi
+  return $code
+}
+
+printf '\033[1m==> API tests on SQLite\033[0m\n'
+run_pytest -p no:cacheprovider "$@"
+
+printf '\033[1m==> API tests on PostgreSQL (%s)\033[0m\n' "$PG_SERVER"
+if ! python3 -m uv run --frozen python - "$PG_SERVER" <<'PY'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1], connect_timeout=5).close()
+except Exception as exc:
+    sys.exit(f"PostgreSQL is not reachable at {sys.argv[1]}: {exc}\n"
+             "Start it (see README, 'Tests') or set JOURNAL_TEST_PG_SERVER.")
+PY
+then
+  exit 1
+fi
+JOURNAL_TEST_PG="$PG_SERVER" run_pytest -p no:cacheprovider "$@"
