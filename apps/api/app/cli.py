@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from apps.api.app import migrate
 from apps.api.app.auth import service as auth_service
+from apps.api.app.auth.sessions import RevokeReason
 from apps.api.app.config import load_settings
 from apps.api.app.db import make_engine, make_sessionmaker
 from apps.api.app.errors import AppError
@@ -73,7 +74,7 @@ def set_password(email: str, password_stdin: PasswordStdin = False) -> None:
         if user is None:
             raise _fail(f"no user with email {email.strip().lower()}")
         try:
-            auth_service.set_password(db, user, password)
+            auth_service.set_password(db, user, password, revoke_reason=RevokeReason.ADMIN)
         except AppError as exc:
             raise _fail(exc.detail) from None
     typer.echo(f"password updated for {user.email}")

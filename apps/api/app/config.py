@@ -6,6 +6,7 @@ settings through ``create_app(Settings(...))`` instead of patching globals.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from enum import StrEnum
@@ -86,6 +87,14 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias=_env("JOURNAL_TRUSTED_PROXIES")
     )
     redis_url: str | None = Field(None, validation_alias=_env("JOURNAL_REDIS_URL"))
+    rate_limit_prefix: str = Field("journal", validation_alias=_env("JOURNAL_RATE_LIMIT_PREFIX"))
+    rate_login_account_ip: str = Field(
+        "10/15 minutes", validation_alias=_env("JOURNAL_RATE_LOGIN_ACCOUNT_IP")
+    )
+    rate_login_ip: str = Field("100/hour", validation_alias=_env("JOURNAL_RATE_LOGIN_IP"))
+    rate_mail_per_address: str = Field(
+        "5/hour", validation_alias=_env("JOURNAL_RATE_MAIL_PER_ADDRESS")
+    )
     auto_migrate: bool = Field(True, validation_alias=_env("JOURNAL_AUTO_MIGRATE"))
 
     access_ttl_seconds: int = Field(
@@ -104,6 +113,34 @@ class Settings(BaseSettings):
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("rate_login_account_ip", "rate_login_ip", "rate_mail_per_address")
+    @classmethod
+    def _check_rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError("must look like '10/15 minutes' or '100/hour'") from None
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
     @field_validator("cookie_samesite", mode="before")
@@ -170,6 +207,19 @@ class Settings(BaseSettings):
         if not self.is_production:
             origins.update(_DEV_ORIGINS)
         return frozenset(origins)
+
+    @cached_property
+    def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(p, strict=False) for p in self.trusted_proxies)
+
+    def is_trusted_proxy(self, address: str) -> bool:
+        if not self.trusted_networks:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted_networks)
 
     @cached_property
     def secret(self) -> bytes:

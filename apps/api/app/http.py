@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import Request
 
+from apps.api.app.config import Settings
 from apps.api.app.errors import AppError
 
 
@@ -43,3 +44,17 @@ async def read_json_or_form(request: Request) -> dict[str, Any]:
                 "Form body is not UTF-8", code="validation_error", status_code=422
             ) from None
     raise UnsupportedMediaType("Send application/json (or a form for /login)")
+
+
+def client_ip(request: Request, settings: Settings) -> str | None:
+    """The socket peer, or, when that peer is a trusted proxy, the nearest untrusted
+    address in X-Forwarded-For (walking from the right, as proxies append)."""
+    peer = request.client.host if request.client else None
+    if peer is None or not settings.is_trusted_proxy(peer):
+        return peer
+    forwarded = request.headers.get("x-forwarded-for", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not settings.is_trusted_proxy(hop):
+            return hop[:45]
+    return peer

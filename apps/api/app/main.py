@@ -16,7 +16,9 @@ from apps.api.app.db import make_engine, make_sessionmaker
 from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
+from apps.api.app.mail.mailer import make_mailer
 from apps.api.app.middleware import ApiGuardMiddleware
+from apps.api.app.ratelimit import RateLimiter
 from apps.api.app.web import mount_web
 
 log = logging.getLogger("journal")
@@ -52,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.mailer = make_mailer(settings)
+    app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)
     app.add_middleware(ApiGuardMiddleware, settings=settings)

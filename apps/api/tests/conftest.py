@@ -19,6 +19,7 @@ from apps.api.app import migrate, models_registry  # noqa: F401
 from apps.api.app.auth import service as auth_service
 from apps.api.app.config import Settings
 from apps.api.app.db import Base, make_engine, make_sessionmaker
+from apps.api.tests.mailsink import MailSink
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -139,6 +140,13 @@ def make_user(db: Any) -> Callable[..., Any]:
         return auth_service.create_user(db, email, password, **kwargs)
 
     return build
+
+
+@pytest.fixture
+def mail_sink() -> Iterator[MailSink]:
+    sink = MailSink().start()
+    yield sink
+    sink.stop()
 
 
 def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, str]:

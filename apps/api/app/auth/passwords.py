@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -37,3 +38,30 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return HASHER.check_needs_rehash(password_hash)
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    # zxcvbn ships a frequency list of the 30,000 most common leaked passwords.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Why this password is refused, or None if it is acceptable."""
+    if len(password) < MIN_LENGTH:
+        return f"Password must be at least {MIN_LENGTH} characters."
+    if len(password) > MAX_LENGTH:
+        return f"Password must be at most {MAX_LENGTH} characters."
+    lowered = password.lower()
+    if lowered in _common_passwords():
+        return "This password is one of the most common ones and easy to guess. Choose another."
+    if any(part and len(part) >= 4 and lowered == part.lower() for part in user_inputs):
+        return "Your password must not be your email or name."
+    from zxcvbn import zxcvbn
+
+    # zxcvbn's cost grows with length; the first 64 characters decide guessability anyway.
+    if zxcvbn(password[:64], user_inputs=[u[:64] for u in user_inputs])["score"] == 0:
+        return "This password is too easy to guess. Add more words or characters."
+    return None

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from apps.api.app.auth.passwords import MAX_LENGTH
 
@@ -40,3 +40,48 @@ class UserOut(BaseModel):
     is_admin: bool
     email_verified: bool
     created_at: datetime
+
+
+Password = Annotated[str, StringConstraints(max_length=MAX_LENGTH)]
+Email = Annotated[EmailStr, AfterValidator(_normalise_email)]
+OpaqueToken = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class RegisterIn(BaseModel):
+    email: Email
+    password: Password
+    display_name: Annotated[str, StringConstraints(max_length=100, strip_whitespace=True)] = ""
+
+
+class EmailIn(BaseModel):
+    email: Email
+
+
+class VerifyIn(BaseModel):
+    token: OpaqueToken
+
+
+class ResetIn(BaseModel):
+    token: OpaqueToken
+    password: Password
+
+
+class ChangePasswordIn(BaseModel):
+    current_password: Password
+    new_password: Password
+
+
+class RefreshIn(BaseModel):
+    refresh_token: OpaqueToken
+
+
+class LogoutIn(BaseModel):
+    refresh_token: OpaqueToken | None = None
+
+
+class DetailOut(BaseModel):
+    detail: str
+
+
+class CsrfOut(BaseModel):
+    csrf_token: str

@@ -1,4 +1,4 @@
-"""Signed tokens: the short-lived access JWT (HS256).
+"""Signed tokens: the access JWT (HS256), refresh tokens (HMAC) and mailed tokens (hashed).
 
 The access token names its user (``sub``) and, once sessions exist, its session (``sid``);
 ``typ`` keeps every other token the service signs from ever being accepted as one.
@@ -6,6 +6,10 @@ The access token names its user (``sub``) and, once sessions exist, its session 
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -54,13 +58,14 @@ def encode_access_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def decode_access_token(secret: bytes, token: str) -> AccessClaims:
+def decode_access_token(secret: bytes, token: str, *, allow_expired: bool = False) -> AccessClaims:
+    """Verify signature, type and (unless ``allow_expired``, used by logout) expiry."""
     try:
         claims = jwt.decode(
             token,
             secret,
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "exp", "typ"]},
+            options={"require": ["sub", "exp", "typ"], "verify_exp": not allow_expired},
         )
     except jwt.ExpiredSignatureError:
         raise TokenExpired("Access token expired") from None
@@ -75,3 +80,62 @@ def decode_access_token(secret: bytes, token: str) -> AccessClaims:
     except ValueError:
         raise InvalidAccessToken("Invalid access token") from None
     return AccessClaims(user_id, session_id, datetime.fromtimestamp(int(claims["exp"]), UTC))
+
+
+# ---- refresh tokens --------------------------------------------------------------------------
+# "<session id hex>.<rid>.<mac>" where mac = HMAC-SHA256(secret, "refresh|sid|rid"). The database
+# keeps (sid, rid) only: without the secret key it cannot produce a usable token, and the
+# current token can be re-derived to answer a concurrent refresh (grace) without storing it.
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshClaims:
+    session_id: uuid.UUID
+    rid: str
+
+
+def new_rid() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _refresh_mac(secret: bytes, session_id: uuid.UUID, rid: str) -> str:
+    digest = hmac.new(secret, f"refresh|{session_id.hex}|{rid}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def encode_refresh_token(secret: bytes, session_id: uuid.UUID, rid: str) -> str:
+    return f"{session_id.hex}.{rid}.{_refresh_mac(secret, session_id, rid)}"
+
+
+def decode_refresh_token(secret: bytes, token: str) -> RefreshClaims:
+    """Check the MAC in constant time; a token we did not issue is a 401 ``invalid_token``."""
+    parts = token.split(".")
+    if len(parts) != 3 or len(token) > 256:
+        raise InvalidRefreshToken("Invalid refresh token")
+    sid_hex, rid, mac = parts
+    try:
+        session_id = uuid.UUID(hex=sid_hex)
+    except ValueError:
+        raise InvalidRefreshToken("Invalid refresh token") from None
+    if not hmac.compare_digest(mac, _refresh_mac(secret, session_id, rid)):
+        raise InvalidRefreshToken("Invalid refresh token")
+    return RefreshClaims(session_id, rid)
+
+
+class InvalidRefreshToken(AppError):
+    status_code = 401
+    code = "invalid_token"
+
+
+# ---- mailed single-use tokens ----------------------------------------------------------------
+
+
+def new_email_token() -> tuple[str, str]:
+    """A random token for a mailed link and the SHA-256 hash that is stored instead of it."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_email_token(token)
+
+
+def hash_email_token(token: str) -> str:
+    # The token carries 256 random bits, so a plain SHA-256 is enough (no salt/stretching).
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,100 @@
+"""Outgoing mail: SMTP when configured, otherwise the server log (development)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import time
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Protocol
+
+from apps.api.app.config import Settings
+
+log = logging.getLogger("journal.mail")
+
+_ATTEMPTS = 3
+_BACKOFF_SECONDS = (0.5, 2.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+class Mailer(Protocol):
+    def send(self, mail: Mail) -> None: ...
+
+
+def build_message(mail: Mail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip("> ") or None)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(mail.text)
+    message.add_alternative(mail.html, subtype="html")
+    return message
+
+
+class ConsoleMailer:
+    """Development backend: the whole mail goes to the log so links can be followed offline."""
+
+    def __init__(self, sender: str) -> None:
+        self.sender = sender
+
+    def send(self, mail: Mail) -> None:
+        log.warning(
+            "mail (console backend, JOURNAL_SMTP_HOST unset) to=%s subject=%r\n%s",
+            mail.to,
+            mail.subject,
+            mail.text,
+        )
+
+
+class SMTPMailer:
+    def __init__(self, settings: Settings) -> None:
+        assert settings.smtp_host
+        self.host = settings.smtp_host
+        self.port = settings.smtp_port
+        self.user = settings.smtp_user
+        self.password = settings.smtp_password
+        self.starttls = settings.smtp_starttls
+        self.sender = settings.mail_from
+
+    def _deliver(self, mail: Mail) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.user and self.password:
+                smtp.login(self.user, self.password.get_secret_value())
+            smtp.send_message(build_message(mail, self.sender))
+
+    def send(self, mail: Mail) -> None:
+        """Deliver with a bounded retry on transient failures; give up loudly, never raise."""
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                self._deliver(mail)
+                return
+            except smtplib.SMTPRecipientsRefused:
+                log.error("mail refused by the server for %s (subject %r)", mail.to, mail.subject)
+                return
+            except (smtplib.SMTPException, OSError) as exc:
+                if attempt == _ATTEMPTS:
+                    log.error("mail to %s failed after %d attempts: %s", mail.to, attempt, exc)
+                    return
+                log.warning("mail to %s failed (attempt %d): %s; retrying", mail.to, attempt, exc)
+                time.sleep(_BACKOFF_SECONDS[attempt - 1])
+
+
+def make_mailer(settings: Settings) -> Mailer:
+    if settings.smtp_host:
+        return SMTPMailer(settings)
+    return ConsoleMailer(settings.mail_from)

@@ -1,0 +1,109 @@
+"""The mails Journal sends, as plain text and HTML. Every interpolated value is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from apps.api.app.mail.mailer import Mail
+
+
+def _html(title: str, paragraphs: list[str], link: tuple[str, str] | None = None) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    button = ""
+    if link:
+        label, url = link
+        button = (
+            f'<p><a href="{escape(url)}" style="display:inline-block;padding:10px 18px;'
+            f'background:#3b5bdb;color:#fff;border-radius:6px;text-decoration:none">'
+            f'{escape(label)}</a></p><p style="color:#666;font-size:13px">Or paste this link '
+            f"into your browser: {escape(url)}</p>"
+        )
+    return (
+        f'<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2328">'
+        f"<h2>{escape(title)}</h2>{body}{button}"
+        f'<p style="color:#666;font-size:13px">— Journal</p></body></html>'
+    )
+
+
+def verify_email(to: str, link: str) -> Mail:
+    return Mail(
+        to=to,
+        subject="Confirm your email for Journal",
+        text=(
+            "Welcome to Journal!\n\n"
+            f"Confirm your email address by opening this link (valid for 24 hours):\n\n{link}\n\n"
+            "If you did not sign up, ignore this mail: no account is activated without it.\n"
+        ),
+        html=_html(
+            "Welcome to Journal",
+            [
+                "Confirm your email address to finish signing up. The link is valid for 24 hours.",
+                "If you did not sign up, ignore this mail: no account is activated without it.",
+            ],
+            ("Confirm my email", link),
+        ),
+    )
+
+
+def already_registered(to: str, signin_link: str, reset_link: str) -> Mail:
+    return Mail(
+        to=to,
+        subject="Someone tried to sign up to Journal with your email",
+        text=(
+            "Someone (perhaps you) tried to create a Journal account with this address, but "
+            "you already have one.\n\n"
+            f"Sign in: {signin_link}\nForgot your password? {reset_link}\n\n"
+            "If it was not you, nothing has changed and you can ignore this mail.\n"
+        ),
+        html=_html(
+            "You already have an account",
+            [
+                "Someone (perhaps you) tried to create a Journal account with this address, "
+                "but you already have one.",
+                f'Forgot your password? <a href="{escape(reset_link)}">Reset it</a>.',
+                "If it was not you, nothing has changed and you can ignore this mail.",
+            ],
+            ("Sign in", signin_link),
+        ),
+    )
+
+
+def reset_password(to: str, link: str) -> Mail:
+    return Mail(
+        to=to,
+        subject="Reset your Journal password",
+        text=(
+            "Someone asked to reset the password of your Journal account.\n\n"
+            f"Choose a new password with this link (valid for 1 hour, once):\n\n{link}\n\n"
+            "If it was not you, ignore this mail: your password stays as it is.\n"
+        ),
+        html=_html(
+            "Reset your password",
+            [
+                "Someone asked to reset the password of your Journal account. "
+                "The link is valid for 1 hour and works once.",
+                "If it was not you, ignore this mail: your password stays as it is.",
+            ],
+            ("Choose a new password", link),
+        ),
+    )
+
+
+def password_changed(to: str, reset_link: str) -> Mail:
+    return Mail(
+        to=to,
+        subject="Your Journal password was changed",
+        text=(
+            "The password of your Journal account was just changed, and other devices were "
+            "signed out.\n\n"
+            f"If this was not you, reset your password now: {reset_link}\n"
+        ),
+        html=_html(
+            "Your password was changed",
+            [
+                "The password of your Journal account was just changed, and other devices "
+                "were signed out.",
+                f'If this was not you, <a href="{escape(reset_link)}">reset your password now</a>.',
+            ],
+        ),
+    )
