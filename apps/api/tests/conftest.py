@@ -152,7 +152,12 @@ def mail_sink() -> Iterator[MailSink]:
 def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, str]:
     response = client.post("/api/auth/login", json={"email": email, "password": password})
     assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    # Cookie mode: echo the signed CSRF cookie, as the web client does on unsafe verbs.
+    csrf = response.cookies.get("csrftoken")
+    if csrf:
+        headers["X-CSRF-Token"] = csrf
+    return headers
 
 
 @pytest.fixture

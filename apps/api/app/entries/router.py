@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 
-from apps.api.app.auth.dependencies import CurrentUser
+from apps.api.app.auth.dependencies import CsrfProtected, CurrentUser
 from apps.api.app.db import SessionDep
 from apps.api.app.entries import service
 from apps.api.app.entries.models import Entry
@@ -54,7 +54,9 @@ def list_entries(
     return EntryPage(items=[EntryOut.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
-@router.post("", response_model=EntryOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "", response_model=EntryOut, status_code=status.HTTP_201_CREATED, dependencies=[CsrfProtected]
+)
 def create_entry(
     data: EntryCreate, user: CurrentUser, db: SessionDep, response: Response
 ) -> EntryOut:
@@ -68,7 +70,7 @@ def get_entry(entry: OwnedEntry, response: Response) -> EntryOut:
     return _with_etag(response, entry)
 
 
-@router.put("/{entry_id}", response_model=EntryOut)
+@router.put("/{entry_id}", response_model=EntryOut, dependencies=[CsrfProtected])
 def replace_entry(
     data: EntryReplace,
     entry: OwnedEntry,
@@ -81,7 +83,7 @@ def replace_entry(
     return _with_etag(response, entry)
 
 
-@router.patch("/{entry_id}", response_model=EntryOut)
+@router.patch("/{entry_id}", response_model=EntryOut, dependencies=[CsrfProtected])
 def patch_entry(
     data: EntryPatch,
     entry: OwnedEntry,
@@ -96,7 +98,7 @@ def patch_entry(
     return _with_etag(response, entry)
 
 
-@router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[CsrfProtected])
 def delete_entry(entry: OwnedEntry, db: SessionDep) -> Response:
     service.delete_entry(db, entry)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

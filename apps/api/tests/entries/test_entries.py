@@ -176,23 +176,25 @@ def test_entries_require_authentication(client: TestClient) -> None:
 
 
 def test_another_users_entry_is_404_for_every_verb(
-    client: TestClient, make_user: Callable[..., Any]
+    client: TestClient, client_factory: Callable[..., TestClient], make_user: Callable[..., Any]
 ) -> None:
+    # Two browsers: each user has their own cookie jar (and CSRF cookie).
+    bobs_browser = client_factory()
     alice = login(client, make_user().email)
-    bob = login(client, make_user().email)
+    bob = login(bobs_browser, make_user().email)
     entry = _create(client, alice, title="Alice's secret")
     url = f"/api/entries/{entry['id']}"
     full = {"title": "x", "body": "x", "tags": [], "mood": None, "entry_date": "2025-01-01"}
     answers = [
-        client.get(url, headers=bob),
-        client.patch(url, json={"title": "pwned"}, headers=bob),
-        client.put(url, json=full, headers=bob),
-        client.delete(url, headers=bob),
+        bobs_browser.get(url, headers=bob),
+        bobs_browser.patch(url, json={"title": "pwned"}, headers=bob),
+        bobs_browser.put(url, json=full, headers=bob),
+        bobs_browser.delete(url, headers=bob),
     ]
     assert [r.status_code for r in answers] == [404, 404, 404, 404]
     assert all(r.json()["code"] == "not_found" for r in answers)
-    assert client.get("/api/entries", headers=bob).json()["items"] == []
-    assert client.get("/api/tags", headers=bob).json() == []
+    assert bobs_browser.get("/api/entries", headers=bob).json()["items"] == []
+    assert bobs_browser.get("/api/tags", headers=bob).json() == []
     still = client.get(url, headers=alice).json()
     assert still["title"] == "Alice's secret"
 
