@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# The API the Playwright suite runs against: a fresh SQLite database, the freshly built
-# web app, and a known user. Started by playwright.config.ts; extra env passes through.
+# One API (+ its own build of the web app) for the Playwright suite: a fresh SQLite
+# database, mail sent to the suite's SMTP sink, and a known CLI-created user.
+# Started by apps/web/playwright.config.ts; the flags (JOURNAL_AUTH_COOKIE_REFRESH,
+# VITE_AUTH_COOKIE_REFRESH, ...) come from its environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${E2E_API_PORT:-8765}"
 DATA="var/e2e-${PORT}"
+DIST="apps/web/dist-e2e-${PORT}"
 rm -rf "$DATA" && mkdir -p "$DATA"
 export JOURNAL_DATABASE_URL="sqlite:///${DATA}/journal.db"
 export JOURNAL_SECRET_KEY_FILE="${DATA}/secret_key"
 export JOURNAL_PUBLIC_URL="http://127.0.0.1:${PORT}"
-pnpm -C apps/web build --logLevel error
+export JOURNAL_WEB_DIST="$DIST"
+export JOURNAL_SMTP_HOST=127.0.0.1
+export JOURNAL_SMTP_PORT="${E2E_SMTP_PORT:-8725}"
+pnpm -C apps/web exec vite build --logLevel error --outDir "dist-e2e-${PORT}" --emptyOutDir
 python3 -m uv run --frozen journal db upgrade >/dev/null
 printf '%s\n' "${E2E_PASSWORD:-e2e-password-123}" | \
-  python3 -m uv run --frozen journal users create "${E2E_EMAIL:-e2e@example.com}" --password-stdin --name "E2E"
-exec python3 -m uv run --frozen uvicorn apps.api.app.main:app --host 127.0.0.1 --port "$PORT" --no-server-header --no-proxy-headers
+  python3 -m uv run --frozen journal users create "${E2E_EMAIL:-e2e@example.com}" --password-stdin --name "E2E" >/dev/null
+exec python3 -m uv run --frozen uvicorn apps.api.app.main:app --host 127.0.0.1 --port "$PORT" \
+  --no-server-header --no-proxy-headers --log-level warning

@@ -1,7 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 
 // Debian's Chromium, never a downloaded browser build.
-const chromium = {
+const launchOptions = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [
     '--no-sandbox',
@@ -13,7 +13,34 @@ const chromium = {
   ],
 };
 
-const port = Number(process.env.E2E_API_PORT ?? 8765);
+const COOKIE_PORT = 8765; // both cookie flags on (the staging rollout)
+const BODY_PORT = 8766; // both cookie flags off (the backout / M1 body flow)
+const SMTP_PORT = process.env.E2E_SMTP_PORT ?? '8725';
+const SINK_HTTP_PORT = process.env.E2E_SINK_HTTP_PORT ?? '8726';
+
+function apiServer(port: number, cookieMode: boolean) {
+  const flag = String(cookieMode);
+  // Cookie mode runs with the seed's staging flags, Secure cookies included: Chromium
+  // treats http://127.0.0.1 as a secure context, so Secure cookies work here too.
+  return {
+    command: 'bash ../../scripts/e2e-server.sh',
+    url: `http://127.0.0.1:${port}/api/health`,
+    env: {
+      E2E_API_PORT: String(port),
+      E2E_SMTP_PORT: SMTP_PORT,
+      JOURNAL_USER_MGMT_ENABLED: 'true',
+      JOURNAL_AUTH_COOKIE_REFRESH: flag,
+      COOKIE_SAMESITE: 'lax',
+      COOKIE_SECURE_DEFAULT: flag,
+      VITE_USER_MGMT_ENABLED: 'true',
+      VITE_AUTH_COOKIE_REFRESH: flag,
+    },
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+  };
+}
 
 export default defineConfig({
   testDir: './tests/e2e',
@@ -22,22 +49,38 @@ export default defineConfig({
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 30_000,
+  timeout: 45_000,
   reporter: [['list']],
-  use: {
-    baseURL: `http://127.0.0.1:${port}`,
-    launchOptions: chromium,
-    trace: 'retain-on-failure',
-    screenshot: 'only-on-failure',
-  },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions: chromium } }],
-  webServer: {
-    command: 'bash ../../scripts/e2e-server.sh',
-    url: `http://127.0.0.1:${port}/api/health`,
-    env: { E2E_API_PORT: String(port) },
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  use: { launchOptions, trace: 'retain-on-failure', screenshot: 'only-on-failure' },
+  projects: [
+    {
+      name: 'cookie-mode',
+      testMatch: ['auth-cookie.spec.ts', 'journal.spec.ts'],
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions,
+        baseURL: `http://127.0.0.1:${COOKIE_PORT}`,
+      },
+    },
+    {
+      name: 'body-mode',
+      testMatch: ['auth-body.spec.ts'],
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions,
+        baseURL: `http://127.0.0.1:${BODY_PORT}`,
+      },
+    },
+  ],
+  webServer: [
+    {
+      command: 'node tests/e2e/mail-sink.mjs',
+      url: `http://127.0.0.1:${SINK_HTTP_PORT}/health`,
+      env: { E2E_SMTP_PORT: SMTP_PORT, E2E_SINK_HTTP_PORT: SINK_HTTP_PORT },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    apiServer(COOKIE_PORT, true),
+    apiServer(BODY_PORT, false),
+  ],
 });

@@ -2,10 +2,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { App } from './app/App';
+import { authClient } from './lib/api-client';
 import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+
+// Restore the session (cookie or stored refresh token) while the first page renders.
+void authClient.init();
 
 createRoot(root).render(
   <StrictMode>

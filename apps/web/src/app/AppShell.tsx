@@ -6,9 +6,16 @@ import { useAuth } from '../lib/use-auth';
 
 /** The signed-in frame: header navigation around the current page. */
 export function AppShell() {
-  const { signedIn } = useAuth();
+  const { status } = useAuth();
   const location = useLocation();
-  if (!signedIn) {
+  if (status === 'loading') {
+    return (
+      <p className="boot" role="status">
+        Loading your journal…
+      </p>
+    );
+  }
+  if (status === 'signedOut') {
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/signin?next=${next}`} replace />;
   }
@@ -33,7 +40,7 @@ export function AppShell() {
             className="btn btn-ghost btn-small"
             onClick={() => {
               clearAllDrafts();
-              authClient.signOut();
+              void authClient.logout();
             }}
           >
             Sign out

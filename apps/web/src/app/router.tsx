@@ -1,6 +1,11 @@
 import { createBrowserRouter } from 'react-router';
 
+import { CheckEmailPage } from '../features/auth/components/CheckEmailPage';
+import { ForgotPasswordPage } from '../features/auth/components/ForgotPasswordPage';
+import { ResetPasswordPage } from '../features/auth/components/ResetPasswordPage';
 import { SignInPage } from '../features/auth/components/SignInPage';
+import { SignUpPage } from '../features/auth/components/SignUpPage';
+import { VerifyPage } from '../features/auth/components/VerifyPage';
 import { EntryEditorPage } from '../features/entries/components/EntryEditorPage';
 import { JournalPage } from '../features/entries/components/JournalPage';
 import { AppShell } from './AppShell';
@@ -8,6 +13,11 @@ import { NotFoundPage } from './NotFoundPage';
 
 export const router = createBrowserRouter([
   { path: '/signin', element: <SignInPage /> },
+  { path: '/signup', element: <SignUpPage /> },
+  { path: '/check-email', element: <CheckEmailPage /> },
+  { path: '/verify', element: <VerifyPage /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage /> },
+  { path: '/reset-password', element: <ResetPasswordPage /> },
   {
     element: <AppShell />,
     children: [

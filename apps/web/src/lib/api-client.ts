@@ -1,8 +1,9 @@
+import { env } from '../config/env';
 import { client } from './api/gen/client.gen';
 import { AuthClient } from './auth-client';
 
 /** The app's single auth client; every generated SDK call goes through its fetch. */
-export const authClient = new AuthClient();
+export const authClient = new AuthClient({ cookieModeWanted: env.authCookieRefresh });
 
 client.setConfig({ baseUrl: '', fetch: authClient.fetch });
 

@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { AuthCard } from '../../../components/ui/AuthCard';
 import { Button } from '../../../components/ui/Button';
 import { Field } from '../../../components/ui/Field';
-import { ApiError } from '../../../lib/api-error';
 import { authClient } from '../../../lib/api-client';
+import { readError, useApiForm } from '../../../lib/use-api-form';
+import { useAuth } from '../../../lib/use-auth';
+import { useUserMgmtEnabled } from '../../../lib/server-config';
 
 /** Only same-app paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string | null): string {
@@ -17,38 +19,50 @@ export function safeNext(next: string | null): string {
 export function SignInPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const [email, setEmail] = useState('');
+  const { status } = useAuth();
+  const selfService = useUserMgmtEnabled();
+  const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [unverified, setUnverified] = useState(false);
+  const form = useApiForm();
+  const next = safeNext(params.get('next'));
+
+  if (status === 'signedIn') return <Navigate to={next} replace />;
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    setUnverified(false);
+    await form.run(async () => {
       const response = await authClient.login(email, password);
       if (!response.ok) {
-        const body = (await response.json().catch(() => ({}))) as {
-          detail?: string;
-          code?: string;
-        };
-        throw new ApiError(response.status, body);
+        const error = await readError(response);
+        setUnverified(error.code === 'email_not_verified');
+        throw error;
       }
-      navigate(safeNext(params.get('next')), { replace: true });
-    } catch (err) {
-      setError(
-        err instanceof ApiError ? err.message : 'Cannot reach the server. Check your connection.',
-      );
-    } finally {
-      setBusy(false);
-    }
+      navigate(next, { replace: true });
+    });
   }
 
   return (
     <AuthCard title="Sign in">
       <form onSubmit={onSubmit} noValidate>
-        {error ? <Alert>{error}</Alert> : null}
+        {params.get('verified') ? (
+          <Alert kind="success">Your email is confirmed. Sign in to start writing.</Alert>
+        ) : null}
+        {params.get('reset') ? (
+          <Alert kind="success">Your password is changed. Sign in with the new one.</Alert>
+        ) : null}
+        {form.error ? (
+          <Alert>
+            {form.error}
+            {unverified && selfService ? (
+              <>
+                {' '}
+                <Link to={`/check-email?email=${encodeURIComponent(email)}`}>Send a new link</Link>
+              </>
+            ) : null}
+          </Alert>
+        ) : null}
         <Field
           label="Email"
           type="email"
@@ -67,10 +81,17 @@ export function SignInPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <Button type="submit" disabled={busy} className="btn-block">
-          {busy ? 'Signing in…' : 'Sign in'}
+        <Button type="submit" disabled={form.busy} className="btn-block">
+          {form.busy ? 'Signing in…' : 'Sign in'}
         </Button>
       </form>
+      {selfService ? (
+        <p className="auth-links">
+          <Link to="/forgot-password">Forgot your password?</Link>
+          <span aria-hidden="true"> · </span>
+          <Link to="/signup">Create an account</Link>
+        </p>
+      ) : null}
     </AuthCard>
   );
 }

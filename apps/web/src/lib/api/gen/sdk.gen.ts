@@ -2,7 +2,7 @@
 
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthMeData, AuthMeErrors, AuthMeResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses } from './types.gen';
+import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -19,6 +19,13 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
+ * Csrf
+ *
+ * Issue (or confirm) the CSRF token; bound to the refresh cookie's session if any.
+ */
+export const authCsrf = <ThrowOnError extends boolean = false>(options?: Options<AuthCsrfData, ThrowOnError>): RequestResult<AuthCsrfResponses, AuthCsrfErrors, ThrowOnError> => (options?.client ?? client).get<AuthCsrfResponses, AuthCsrfErrors, ThrowOnError>({ url: '/api/auth/csrf', ...options });
+
+/**
  * Login
  */
 export const authLogin = <ThrowOnError extends boolean = false>(options: Options<AuthLoginData, ThrowOnError>): RequestResult<AuthLoginResponses, AuthLoginErrors, ThrowOnError> => (options.client ?? client).post<AuthLoginResponses, AuthLoginErrors, ThrowOnError>({
@@ -31,12 +38,114 @@ export const authLogin = <ThrowOnError extends boolean = false>(options: Options
 });
 
 /**
+ * Logout
+ *
+ * Revoke the session named by the refresh cookie/body token or the bearer token.
+ *
+ * Idempotent: 204 also when there is no session or it is already gone.
+ */
+export const authLogout = <ThrowOnError extends boolean = false>(options?: Options<AuthLogoutData, ThrowOnError>): RequestResult<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError> => (options?.client ?? client).post<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/logout',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options?.headers
+    }
+});
+
+/**
  * Me
  */
 export const authMe = <ThrowOnError extends boolean = false>(options?: Options<AuthMeData, ThrowOnError>): RequestResult<AuthMeResponses, AuthMeErrors, ThrowOnError> => (options?.client ?? client).get<AuthMeResponses, AuthMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/me',
     ...options
+});
+
+/**
+ * Change Password
+ */
+export const authChangePassword = <ThrowOnError extends boolean = false>(options: Options<AuthChangePasswordData, ThrowOnError>): RequestResult<AuthChangePasswordResponses, AuthChangePasswordErrors, ThrowOnError> => (options.client ?? client).post<AuthChangePasswordResponses, AuthChangePasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/password/change',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Forgot Password
+ */
+export const authForgotPassword = <ThrowOnError extends boolean = false>(options: Options<AuthForgotPasswordData, ThrowOnError>): RequestResult<AuthForgotPasswordResponses, AuthForgotPasswordErrors, ThrowOnError> => (options.client ?? client).post<AuthForgotPasswordResponses, AuthForgotPasswordErrors, ThrowOnError>({
+    url: '/api/auth/password/forgot',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Reset Password
+ */
+export const authResetPassword = <ThrowOnError extends boolean = false>(options: Options<AuthResetPasswordData, ThrowOnError>): RequestResult<AuthResetPasswordResponses, AuthResetPasswordErrors, ThrowOnError> => (options.client ?? client).post<AuthResetPasswordResponses, AuthResetPasswordErrors, ThrowOnError>({
+    url: '/api/auth/password/reset',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Refresh
+ */
+export const authRefresh = <ThrowOnError extends boolean = false>(options?: Options<AuthRefreshData, ThrowOnError>): RequestResult<AuthRefreshResponses, AuthRefreshErrors, ThrowOnError> => (options?.client ?? client).post<AuthRefreshResponses, AuthRefreshErrors, ThrowOnError>({
+    url: '/api/auth/refresh',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options?.headers
+    }
+});
+
+/**
+ * Register
+ */
+export const authRegister = <ThrowOnError extends boolean = false>(options: Options<AuthRegisterData, ThrowOnError>): RequestResult<AuthRegisterResponses, AuthRegisterErrors, ThrowOnError> => (options.client ?? client).post<AuthRegisterResponses, AuthRegisterErrors, ThrowOnError>({
+    url: '/api/auth/register',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Verify
+ */
+export const authVerify = <ThrowOnError extends boolean = false>(options: Options<AuthVerifyData, ThrowOnError>): RequestResult<AuthVerifyResponses, AuthVerifyErrors, ThrowOnError> => (options.client ?? client).post<AuthVerifyResponses, AuthVerifyErrors, ThrowOnError>({
+    url: '/api/auth/verify',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Resend Verification
+ */
+export const authResendVerification = <ThrowOnError extends boolean = false>(options: Options<AuthResendVerificationData, ThrowOnError>): RequestResult<AuthResendVerificationResponses, AuthResendVerificationErrors, ThrowOnError> => (options.client ?? client).post<AuthResendVerificationResponses, AuthResendVerificationErrors, ThrowOnError>({
+    url: '/api/auth/verify/resend',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -5,6 +5,50 @@ export type ClientOptions = {
 };
 
 /**
+ * ChangePasswordIn
+ */
+export type ChangePasswordIn = {
+    /**
+     * Current Password
+     */
+    current_password: string;
+    /**
+     * New Password
+     */
+    new_password: string;
+};
+
+/**
+ * CsrfOut
+ */
+export type CsrfOut = {
+    /**
+     * Csrf Token
+     */
+    csrf_token: string;
+};
+
+/**
+ * DetailOut
+ */
+export type DetailOut = {
+    /**
+     * Detail
+     */
+    detail: string;
+};
+
+/**
+ * EmailIn
+ */
+export type EmailIn = {
+    /**
+     * Email
+     */
+    email: string;
+};
+
+/**
  * EntryCreate
  */
 export type EntryCreate = {
@@ -183,6 +227,16 @@ export type HealthOut = {
 };
 
 /**
+ * LogoutIn
+ */
+export type LogoutIn = {
+    /**
+     * Refresh Token
+     */
+    refresh_token?: string | null;
+};
+
+/**
  * PublicConfig
  */
 export type PublicConfig = {
@@ -194,6 +248,48 @@ export type PublicConfig = {
      * User Mgmt Enabled
      */
     user_mgmt_enabled: boolean;
+};
+
+/**
+ * RefreshIn
+ */
+export type RefreshIn = {
+    /**
+     * Refresh Token
+     */
+    refresh_token: string;
+};
+
+/**
+ * RegisterIn
+ */
+export type RegisterIn = {
+    /**
+     * Display Name
+     */
+    display_name?: string;
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Password
+     */
+    password: string;
+};
+
+/**
+ * ResetIn
+ */
+export type ResetIn = {
+    /**
+     * Password
+     */
+    password: string;
+    /**
+     * Token
+     */
+    token: string;
 };
 
 /**
@@ -284,6 +380,45 @@ export type ValidationErrorOut = {
     errors: Array<FieldError>;
 };
 
+/**
+ * VerifyIn
+ */
+export type VerifyIn = {
+    /**
+     * Token
+     */
+    token: string;
+};
+
+export type AuthCsrfData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/csrf';
+};
+
+export type AuthCsrfErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type AuthCsrfError = AuthCsrfErrors[keyof AuthCsrfErrors];
+
+export type AuthCsrfResponses = {
+    /**
+     * Successful Response
+     */
+    200: CsrfOut;
+};
+
+export type AuthCsrfResponse = AuthCsrfResponses[keyof AuthCsrfResponses];
+
 export type AuthLoginData = {
     /**
      * LoginIn
@@ -325,6 +460,40 @@ export type AuthLoginResponses = {
 
 export type AuthLoginResponse = AuthLoginResponses[keyof AuthLoginResponses];
 
+export type AuthLogoutData = {
+    /**
+     * Payload
+     *
+     * Body mode: the refresh token
+     */
+    body?: LogoutIn | null;
+    path?: never;
+    query?: never;
+    url: '/api/auth/logout';
+};
+
+export type AuthLogoutErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type AuthLogoutError = AuthLogoutErrors[keyof AuthLogoutErrors];
+
+export type AuthLogoutResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AuthLogoutResponse = AuthLogoutResponses[keyof AuthLogoutResponses];
+
 export type AuthMeData = {
     body?: never;
     path?: never;
@@ -353,6 +522,218 @@ export type AuthMeResponses = {
 };
 
 export type AuthMeResponse = AuthMeResponses[keyof AuthMeResponses];
+
+export type AuthChangePasswordData = {
+    body: ChangePasswordIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/password/change';
+};
+
+export type AuthChangePasswordErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type AuthChangePasswordError = AuthChangePasswordErrors[keyof AuthChangePasswordErrors];
+
+export type AuthChangePasswordResponses = {
+    /**
+     * Successful Response
+     */
+    200: DetailOut;
+};
+
+export type AuthChangePasswordResponse = AuthChangePasswordResponses[keyof AuthChangePasswordResponses];
+
+export type AuthForgotPasswordData = {
+    body: EmailIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/password/forgot';
+};
+
+export type AuthForgotPasswordErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type AuthForgotPasswordError = AuthForgotPasswordErrors[keyof AuthForgotPasswordErrors];
+
+export type AuthForgotPasswordResponses = {
+    /**
+     * Successful Response
+     */
+    202: DetailOut;
+};
+
+export type AuthForgotPasswordResponse = AuthForgotPasswordResponses[keyof AuthForgotPasswordResponses];
+
+export type AuthResetPasswordData = {
+    body: ResetIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/password/reset';
+};
+
+export type AuthResetPasswordErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type AuthResetPasswordError = AuthResetPasswordErrors[keyof AuthResetPasswordErrors];
+
+export type AuthResetPasswordResponses = {
+    /**
+     * Successful Response
+     */
+    200: DetailOut;
+};
+
+export type AuthResetPasswordResponse = AuthResetPasswordResponses[keyof AuthResetPasswordResponses];
+
+export type AuthRefreshData = {
+    /**
+     * Payload
+     *
+     * Body mode only
+     */
+    body?: RefreshIn | null;
+    path?: never;
+    query?: never;
+    url: '/api/auth/refresh';
+};
+
+export type AuthRefreshErrors = {
+    /**
+     * Missing, invalid, expired, revoked or reused token
+     */
+    401: unknown;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
+
+export type AuthRefreshResponses = {
+    /**
+     * Successful Response
+     */
+    200: TokenOut;
+};
+
+export type AuthRefreshResponse = AuthRefreshResponses[keyof AuthRefreshResponses];
+
+export type AuthRegisterData = {
+    body: RegisterIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/register';
+};
+
+export type AuthRegisterErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type AuthRegisterError = AuthRegisterErrors[keyof AuthRegisterErrors];
+
+export type AuthRegisterResponses = {
+    /**
+     * Successful Response
+     */
+    202: DetailOut;
+};
+
+export type AuthRegisterResponse = AuthRegisterResponses[keyof AuthRegisterResponses];
+
+export type AuthVerifyData = {
+    body: VerifyIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/verify';
+};
+
+export type AuthVerifyErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type AuthVerifyError = AuthVerifyErrors[keyof AuthVerifyErrors];
+
+export type AuthVerifyResponses = {
+    /**
+     * Successful Response
+     */
+    200: DetailOut;
+};
+
+export type AuthVerifyResponse = AuthVerifyResponses[keyof AuthVerifyResponses];
+
+export type AuthResendVerificationData = {
+    body: EmailIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/verify/resend';
+};
+
+export type AuthResendVerificationErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type AuthResendVerificationError = AuthResendVerificationErrors[keyof AuthResendVerificationErrors];
+
+export type AuthResendVerificationResponses = {
+    /**
+     * Successful Response
+     */
+    202: DetailOut;
+};
+
+export type AuthResendVerificationResponse = AuthResendVerificationResponses[keyof AuthResendVerificationResponses];
 
 export type OperationsPublicConfigData = {
     body?: never;
