@@ -29,8 +29,15 @@ def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}_{route.name}" if route.tags else route.name
 
 
+def _configure_logging() -> None:
+    # Under uvicorn the root logger has no handler; give Journal's loggers one.
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s:     [%(name)s] %(message)s")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    _configure_logging()
     engine = make_engine(settings)
 
     @asynccontextmanager

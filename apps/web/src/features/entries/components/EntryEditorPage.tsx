@@ -1,4 +1,12 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  lazy,
+  Suspense,
+  useEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
 import { useNavigate, useParams } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
@@ -8,7 +16,9 @@ import type { EntryOut } from '../../../lib/api-client';
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../../../lib/drafts';
 import { useCreateEntry, useDeleteEntry, useEntry, useUpdateEntry } from '../api';
 import { MOODS, parseTags } from '../mood';
-import { Markdown } from './Markdown';
+
+// The markdown renderer is the largest dependency: load it when a preview is first shown.
+const Markdown = lazy(() => import('./Markdown').then((module) => ({ default: module.Markdown })));
 
 type Form = Omit<Draft, 'savedAt'>;
 
@@ -284,7 +294,9 @@ function Editor({
       ) : (
         <div className="preview" role="tabpanel" aria-label="Preview">
           {form.body.trim() ? (
-            <Markdown source={form.body} />
+            <Suspense fallback={<p className="muted">Loading preview…</p>}>
+              <Markdown source={form.body} />
+            </Suspense>
           ) : (
             <p className="muted">Nothing to preview.</p>
           )}
