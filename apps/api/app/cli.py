@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +15,7 @@ from apps.api.app.auth.sessions import RevokeReason
 from apps.api.app.config import load_settings
 from apps.api.app.db import make_engine, make_sessionmaker
 from apps.api.app.errors import AppError
+from apps.api.app.metrics import prepare_multiprocess_dir
 
 app = typer.Typer(help="Journal administration.", no_args_is_help=True, add_completion=False)
 users_app = typer.Typer(help="Create users and set passwords.", no_args_is_help=True)
@@ -86,6 +88,35 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     engine = make_engine(load_settings())
     migrate.upgrade(engine, revision)
     typer.echo(f"database at {', '.join(sorted(migrate.current_heads(engine))) or 'base'}")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    metrics_dir: Annotated[
+        Path, typer.Option(help="Per-run directory for multi-process metrics (emptied at start).")
+    ] = Path("./var/prometheus"),
+) -> None:
+    """Run the API (and built web app) with uvicorn; several workers share one /metrics."""
+    import uvicorn
+
+    settings = load_settings()
+    if settings.auto_migrate:
+        # Once, before the workers start (they would otherwise all wait on the lock).
+        migrate.upgrade(make_engine(settings))
+    if workers > 1:
+        # Set before any worker imports prometheus_client: it picks its mode at import.
+        prepare_multiprocess_dir(metrics_dir.resolve())
+    uvicorn.run(
+        "apps.api.app.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        server_header=False,
+        proxy_headers=False,
+    )
 
 
 def main() -> None:

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     metrics_enabled: bool = Field(True, validation_alias=_env("JOURNAL_METRICS_ENABLED"))
     metrics_token: SecretStr | None = Field(None, validation_alias=_env("JOURNAL_METRICS_TOKEN"))
 
+    prometheus_multiproc_dir: Path | None = Field(
+        None, validation_alias=_env("PROMETHEUS_MULTIPROC_DIR")
+    )
     allowed_origins_raw: Annotated[list[str] | None, NoDecode] = Field(
         None, validation_alias=_env("JOURNAL_ALLOWED_ORIGINS")
     )

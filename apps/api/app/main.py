@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from apps.api.app import health, migrate
+from apps.api.app import health, metrics, migrate
 from apps.api.app.auth.router import router as auth_router
 from apps.api.app.config import Settings, load_settings
 from apps.api.app.db import make_engine, make_sessionmaker
@@ -17,7 +17,7 @@ from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
 from apps.api.app.mail.mailer import make_mailer
-from apps.api.app.middleware import ApiGuardMiddleware
+from apps.api.app.middleware import ApiGuardMiddleware, MetricsMiddleware
 from apps.api.app.ratelimit import RateLimiter
 from apps.api.app.web import mount_web
 
@@ -66,11 +66,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.add_middleware(ApiGuardMiddleware, settings=settings)
+    if settings.metrics_enabled:
+        app.add_middleware(MetricsMiddleware)  # outermost: times everything, 4xx included
 
     app.include_router(health.router, responses=COMMON_ERRORS)
     app.include_router(auth_router, responses=COMMON_ERRORS)
     app.include_router(entries_router, responses=COMMON_ERRORS)
     app.include_router(tags_router, responses=COMMON_ERRORS)
+    app.include_router(metrics.router)
     mount_web(app, settings.web_dist)
     return app
 

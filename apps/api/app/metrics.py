@@ -1,8 +1,30 @@
-"""The Prometheus metrics, defined in one place (multiprocess-safe via prometheus_client)."""
+"""The Prometheus metrics, defined in one place, and the /metrics exporter.
+
+Several worker processes (``journal serve --workers N``) share one view through
+prometheus_client's multiprocess mode: each process writes its samples to files under
+``PROMETHEUS_MULTIPROC_DIR`` and the exporter merges them on every scrape.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+import hmac
+import os
+import shutil
+from pathlib import Path
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+from apps.api.app.config import Settings
+from apps.api.app.errors import NotAuthenticated, NotFound
 
 LOGIN_SUCCESS = Counter("auth_login_success_total", "Successful sign-ins", ["provider"])
 LOGIN_FAIL = Counter("auth_login_fail_total", "Failed sign-ins by reason", ["reason"])
@@ -23,15 +45,57 @@ HTTP_LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
 
-# Pre-create the label sets dashboards plot, so they read 0 instead of "no data".
-LOGIN_SUCCESS.labels(provider="password")
-for _reason in ("invalid_credentials", "email_not_verified", "rate_limited", "user_disabled"):
-    LOGIN_FAIL.labels(reason=_reason)
-for _reason in (
+LOGIN_FAIL_REASONS = ("invalid_credentials", "email_not_verified", "rate_limited", "user_disabled")
+REVOCATION_REASONS = (
     "logout",
     "session_revoked",
     "password_reset",
     "password_changed",
     "refresh_reused",
-):
+    "admin",
+)
+
+# Pre-create the label sets dashboards plot, so they read 0 instead of "no data".
+LOGIN_SUCCESS.labels(provider="password")
+for _reason in LOGIN_FAIL_REASONS:
+    LOGIN_FAIL.labels(reason=_reason)
+for _reason in REVOCATION_REASONS:
     REVOCATIONS.labels(reason=_reason)
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def prepare_multiprocess_dir(path: Path) -> None:
+    """Start a run with an empty directory: stale files from a previous run would be summed."""
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True, mode=0o700)
+    os.environ[MULTIPROC_ENV] = str(path)
+
+
+def _exposition(settings: Settings) -> bytes:
+    if settings.prometheus_multiproc_dir:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(  # type: ignore[no-untyped-call]
+            registry, path=str(settings.prometheus_multiproc_dir)
+        )
+        return generate_latest(registry)
+    return generate_latest(REGISTRY)
+
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics_endpoint(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    if not settings.metrics_enabled:
+        raise NotFound("Not found")
+    if settings.metrics_token is not None:
+        expected = f"Bearer {settings.metrics_token.get_secret_value()}"
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise NotAuthenticated(
+                "Metrics need the bearer token", headers={"WWW-Authenticate": "Bearer"}
+            )
+    return Response(_exposition(settings), media_type=CONTENT_TYPE_LATEST)

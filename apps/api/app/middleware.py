@@ -7,11 +7,13 @@ and no extra task or body buffering.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from apps.api.app import metrics
 from apps.api.app.config import Settings
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -125,3 +127,34 @@ class ApiGuardMiddleware:
             return message
 
         return limited_receive
+
+
+class MetricsMiddleware:
+    """Count requests and time them by route template (never the raw path: bounded labels)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] == "/metrics":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            method = scope["method"]
+            metrics.HTTP_REQUESTS.labels(method=method, route=template, status=str(status)).inc()
+            metrics.HTTP_LATENCY.labels(method=method, route=template).observe(
+                time.perf_counter() - start
+            )

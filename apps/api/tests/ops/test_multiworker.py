@@ -1,0 +1,115 @@
+"""/metrics is correct with several worker processes (prometheus_client multiprocess mode)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from apps.api.tests.mailsink import free_port
+
+REPO = Path(__file__).resolve().parents[4]
+PASSWORD = "multi worker passphrase"
+
+
+def _sample(text: str, name: str, labels: dict[str, str]) -> float:
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return 0.0
+
+
+@pytest.fixture
+def two_workers(tmp_path: Path):  # type: ignore[no-untyped-def]
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JOURNAL_", "PROMETHEUS_"))}
+    env |= {
+        "JOURNAL_DATABASE_URL": f"sqlite:///{tmp_path / 'mw.db'}",
+        "JOURNAL_SECRET_KEY": "multi-worker-test-secret-0123456789abcdef",
+        "JOURNAL_WEB_DIST": str(tmp_path / "no-web"),
+    }
+    cli = [sys.executable, "-m", "apps.api.app.cli"]
+    subprocess.run(
+        [*cli, "users", "create", "mw@example.com", "--password-stdin"],
+        input=PASSWORD + "\n",
+        env=env,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    metrics_dir = tmp_path / "prom"
+    metrics_dir.mkdir()
+    (metrics_dir / "counter_999999.db").write_bytes(b"stale")  # must be cleaned at start
+    server = subprocess.Popen(
+        [*cli, "serve", "--workers", "2", "--port", str(port), "--metrics-dir", str(metrics_dir)],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail(
+            f"server did not start: {server.stderr.read().decode() if server.stderr else ''}"
+        )
+    yield base, metrics_dir
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def _pids(metrics_dir: Path) -> set[str]:
+    return {m.group(1) for p in metrics_dir.iterdir() if (m := re.search(r"_(\d+)\.db$", p.name))}
+
+
+def test_counters_are_summed_across_workers(two_workers) -> None:  # type: ignore[no-untyped-def]
+    base, metrics_dir = two_workers
+    assert "999999" not in _pids(metrics_dir)
+
+    def login(password: str) -> int:
+        # A fresh connection each time, so the kernel spreads them over both workers.
+        with httpx.Client(base_url=base, timeout=30) as client:
+            return client.post(
+                "/api/auth/login", json={"email": "mw@example.com", "password": password}
+            ).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(login, [PASSWORD] * 8 + ["wrong-password-1"] * 4))
+    assert codes == [200] * 8 + [401] * 4
+
+    # Make sure both workers served something (bounded), so the sum really spans processes.
+    for _ in range(20):
+        if len(_pids(metrics_dir)) >= 2:
+            break
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda _: httpx.get(f"{base}/api/health", timeout=5), range(16)))
+    assert len(_pids(metrics_dir)) >= 2, "both workers should have written samples"
+
+    for _ in range(4):  # whichever worker answers the scrape, the totals are the same
+        text = httpx.get(f"{base}/metrics", timeout=5).text
+        assert _sample(text, "auth_login_success_total", {"provider": "password"}) == 8
+        assert _sample(text, "auth_login_fail_total", {"reason": "invalid_credentials"}) == 4
+        assert (
+            _sample(text, "http_requests_total", {"route": "/api/auth/login", "status": "200"}) == 8
+        )
