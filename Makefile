@@ -6,12 +6,13 @@ UV := python3 -m uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e
+.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke
 
 help:
 	@echo "make run    - install what is missing, build the web app, migrate, serve http://$(HOST):$(PORT)"
 	@echo "make test   - lint, type checks, API tests (SQLite + PostgreSQL), web unit tests, e2e"
 	@echo "make check  - formatting, lint and type checks only"
+	@echo "make smoke  - the seed's staging smoke against a local API (2 workers, staging flags)"
 	@echo "make client - regenerate the TypeScript API client from the OpenAPI schema"
 
 setup:
@@ -62,5 +63,9 @@ e2e:
 	@echo "==> End-to-end tests (Playwright, Debian Chromium)"
 	@pnpm -C apps/web exec playwright test
 
-test: check client-check test-api test-web e2e
+smoke:
+	@echo "==> Staging smoke (scripts/smoke.py) against a local API with the staging flags"
+	@bash scripts/smoke-local.sh
+
+test: check client-check test-api test-web e2e smoke
 	@echo "==> all checks and tests passed"

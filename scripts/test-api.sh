@@ -17,6 +17,9 @@ run_pytest() {
 printf '\033[1m==> API tests on SQLite\033[0m\n'
 run_pytest -p no:cacheprovider "$@"
 
+printf '\033[1m==> Auth tests again with the metrics exporter disabled\033[0m\n'
+JOURNAL_TEST_METRICS=off run_pytest -p no:cacheprovider apps/api/tests/auth "$@"
+
 printf '\033[1m==> API tests on PostgreSQL (%s)\033[0m\n' "$PG_SERVER"
 if ! python3 -m uv run --frozen python - "$PG_SERVER" <<'PY'
 import sys, psycopg

@@ -90,6 +90,9 @@ def settings_factory(
             "secret_key": TEST_SECRET,
             "auto_migrate": False,
             "web_dist": tmp_path / "no-web",
+            # JOURNAL_TEST_METRICS=off re-runs a suite with the exporter disabled, to show
+            # that no auth behaviour depends on it.
+            "metrics_enabled": os.environ.get("JOURNAL_TEST_METRICS", "on") != "off",
             **overrides,
         }
         return Settings(**values)
