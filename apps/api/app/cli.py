@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 from typing import Annotated
 
@@ -11,17 +12,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from apps.api.app import migrate
 from apps.api.app.auth import service as auth_service
-from apps.api.app.auth.sessions import RevokeReason
+from apps.api.app.auth.sessions import RevokeReason, revoke_session_by_id
 from apps.api.app.config import load_settings
 from apps.api.app.db import make_engine, make_sessionmaker
 from apps.api.app.errors import AppError
 from apps.api.app.metrics import prepare_multiprocess_dir
+from apps.api.app.sessions import service as sessions_service
 
 app = typer.Typer(help="Journal administration.", no_args_is_help=True, add_completion=False)
 users_app = typer.Typer(help="Create users and set passwords.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(db_app, name="db")
+sessions_app = typer.Typer(help="List, revoke and prune sign-in sessions.", no_args_is_help=True)
+app.add_typer(sessions_app, name="sessions")
 
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from standard input.")
@@ -80,6 +84,45 @@ def set_password(email: str, password_stdin: PasswordStdin = False) -> None:
         except AppError as exc:
             raise _fail(exc.detail) from None
     typer.echo(f"password updated for {user.email}")
+
+
+@sessions_app.command("list")
+def sessions_list(email: str) -> None:
+    """List a user's live sessions (signed-in devices)."""
+    with _sessionmaker()() as db:
+        user = auth_service.get_user_by_email(db, email)
+        if user is None:
+            raise _fail(f"no user with email {email.strip().lower()}")
+        rows = sessions_service.describe(sessions_service.live_sessions(db, user.id), None)
+    if not rows:
+        typer.echo(f"{user.email} has no live sessions")
+    for row in rows:
+        typer.echo(
+            f"{row.id}  {row.device:<28}  {row.ip or '-':<15}  "
+            f"created {row.created_at:%Y-%m-%d %H:%M}  "
+            f"last active {row.last_used_at:%Y-%m-%d %H:%M}"
+        )
+
+
+@sessions_app.command("revoke")
+def sessions_revoke(session_id: str) -> None:
+    """Sign one session out, at once."""
+    try:
+        ident = uuid.UUID(session_id)
+    except ValueError:
+        raise _fail(f"{session_id!r} is not a session id") from None
+    with _sessionmaker()() as db:
+        if not revoke_session_by_id(db, ident, RevokeReason.ADMIN):
+            raise _fail(f"no live session {ident}")
+    typer.echo(f"revoked session {ident}")
+
+
+@sessions_app.command("prune")
+def sessions_prune() -> None:
+    """Delete sessions and mailed tokens that ended over a week ago."""
+    with _sessionmaker()() as db:
+        sessions, tokens = sessions_service.prune(db)
+    typer.echo(f"pruned {sessions} sessions and {tokens} tokens")
 
 
 @db_app.command("upgrade")

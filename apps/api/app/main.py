@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,8 @@ from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
 from apps.api.app.mail.mailer import make_mailer
 from apps.api.app.middleware import ApiGuardMiddleware, MetricsMiddleware
 from apps.api.app.ratelimit import RateLimiter
+from apps.api.app.sessions import service as sessions_service
+from apps.api.app.sessions.router import router as sessions_router
 from apps.api.app.web import mount_web
 
 log = logging.getLogger("journal")
@@ -35,6 +38,21 @@ def _configure_logging() -> None:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s:     [%(name)s] %(message)s")
 
 
+PRUNE_INTERVAL_SECONDS = 3600
+
+
+async def _prune_periodically(app: FastAPI) -> None:
+    """Delete long-ended sessions and tokens hourly (idempotent: fine on every worker)."""
+    while True:
+        await asyncio.sleep(PRUNE_INTERVAL_SECONDS)
+        try:
+            with app.state.sessionmaker() as db:
+                removed = await asyncio.to_thread(sessions_service.prune, db)
+            log.info("pruned %d ended sessions and %d used/expired tokens", *removed)
+        except Exception:
+            log.exception("session pruning failed; will retry")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     _configure_logging()
@@ -46,7 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             migrate.upgrade(engine)
         _ = settings.secret  # create the dev key file once, before the first request
         log.info("Journal API ready (env=%s, db=%s)", settings.env, engine.url.get_backend_name())
+        pruner = asyncio.create_task(_prune_periodically(app))
         yield
+        pruner.cancel()
         engine.dispose()
 
     app = FastAPI(
@@ -71,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router, responses=COMMON_ERRORS)
     app.include_router(auth_router, responses=COMMON_ERRORS)
+    app.include_router(sessions_router, responses=COMMON_ERRORS)
     app.include_router(entries_router, responses=COMMON_ERRORS)
     app.include_router(tags_router, responses=COMMON_ERRORS)
     app.include_router(metrics.router)

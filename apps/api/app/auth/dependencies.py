@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from apps.api.app.auth.cookies import REFRESH_COOKIE
 from apps.api.app.auth.csrf import CSRF_COOKIE, CSRF_HEADER, check_csrf
@@ -23,6 +24,8 @@ from apps.api.app.auth.tokens import (
 from apps.api.app.config import Settings
 from apps.api.app.db import utcnow
 from apps.api.app.errors import AppError, NotAuthenticated
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/login")
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -62,15 +65,25 @@ def get_auth_context(request: Request, credentials: BearerDep) -> AuthContext:
         raise InvalidAccessToken("Invalid access token")
     with request.app.state.sessionmaker() as db:
         row = db.execute(
-            select(User, UserSession.revoked_at, UserSession.expires_at)
+            select(User, UserSession.revoked_at, UserSession.expires_at, UserSession.last_used_at)
             .join(UserSession, UserSession.user_id == User.id)
             .where(UserSession.id == claims.session_id, User.id == claims.user_id)
         ).first()
-    if row is None:
-        raise SessionRevoked()
-    user, revoked_at, expires_at = row
-    if revoked_at is not None or expires_at <= utcnow() or not user.is_active:
-        raise SessionRevoked()
+        if row is None:
+            raise SessionRevoked()
+        user, revoked_at, expires_at, last_used_at = row
+        now = utcnow()
+        if revoked_at is not None or expires_at <= now or not user.is_active:
+            raise SessionRevoked()
+        if now - last_used_at > LAST_USED_RESOLUTION:
+            # "Last active" for the devices page, written at most once a minute per session.
+            db.execute(
+                update(UserSession)
+                .where(UserSession.id == claims.session_id)
+                .values(last_used_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            db.commit()
     return AuthContext(user=user, session_id=claims.session_id, claims=claims)
 
 

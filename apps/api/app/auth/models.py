@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, String, Uuid, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from apps.api.app.db import Base, UTCDateTime, new_id, utcnow
@@ -21,6 +21,8 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(100), default="")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Mail the user when someone signs in from a device they have not used before.
+    notify_new_device: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -41,6 +41,7 @@ from apps.api.app.auth.schemas import (
     EmailIn,
     LoginIn,
     LogoutIn,
+    ProfileUpdate,
     RefreshIn,
     RegisterIn,
     ResetIn,
@@ -59,8 +60,11 @@ from apps.api.app.errors import (
     error_response,
 )
 from apps.api.app.http import client_ip, read_json_or_form
+from apps.api.app.mail import templates
 from apps.api.app.mail.mailer import Mail
 from apps.api.app.ratelimit import RateLimiter
+from apps.api.app.sessions import service as sessions_service
+from apps.api.app.sessions.devices import device_label
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -178,6 +182,7 @@ def login(
     credentials: Annotated[LoginIn, Depends(login_form)],
     request: Request,
     response: Response,
+    background: BackgroundTasks,
     db: SessionDep,
     settings: SettingsDep,
     limiter: LimiterDep,
@@ -211,6 +216,17 @@ def login(
         db, user, settings, ip=ip, user_agent=_user_agent(request)
     )
     metrics.LOGIN_SUCCESS.labels(provider="password").inc()
+    if user.notify_new_device and sessions_service.is_new_device(
+        db, user.id, session.user_agent, exclude=session.id
+    ):
+        notice = templates.new_device(
+            user.email,
+            device_label(session.user_agent),
+            session.ip,
+            session.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            f"{settings.public_url}/settings/devices",
+        )
+        send_mails(request, background, [notice])
     return _token_answer(settings, response, user, session, refresh, request)
 
 
@@ -302,6 +318,13 @@ def csrf(request: Request, response: Response, settings: SettingsDep) -> CsrfOut
 @router.get("/me", response_model=UserOut)
 async def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
+
+
+@router.patch("/me", response_model=UserOut, dependencies=[CsrfProtected])
+def update_profile(data: ProfileUpdate, ctx: AuthDep, db: SessionDep) -> UserOut:
+    return UserOut.model_validate(
+        service.update_profile(db, ctx.user, data.model_dump(exclude_unset=True, exclude_none=True))
+    )
 
 
 # ---- self-service (M1): register, verify, reset ---------------------------------------------

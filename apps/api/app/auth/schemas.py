@@ -39,7 +39,17 @@ class UserOut(BaseModel):
     display_name: str
     is_admin: bool
     email_verified: bool
+    notify_new_device: bool
     created_at: datetime
+
+
+class ProfileUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: (
+        Annotated[str, StringConstraints(max_length=100, strip_whitespace=True)] | None
+    ) = None
+    notify_new_device: bool | None = None
 
 
 Password = Annotated[str, StringConstraints(max_length=MAX_LENGTH)]

@@ -122,6 +122,15 @@ def create_user(
     return user
 
 
+def update_profile(db: Session, user: User, changes: dict[str, object]) -> User:
+    fresh = db.merge(user)
+    for field_name in ("display_name", "notify_new_device"):
+        if field_name in changes:
+            setattr(fresh, field_name, changes[field_name])
+    db.commit()
+    return fresh
+
+
 def set_password(db: Session, user: User, password: str, *, revoke_reason: str | None) -> None:
     """Set a new password; ``revoke_reason`` ends every session of the user (CLI, reset)."""
     check_password_strength(password, user.email, user.email.split("@")[0], user.display_name)

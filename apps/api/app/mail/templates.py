@@ -107,3 +107,28 @@ def password_changed(to: str, reset_link: str) -> Mail:
             ],
         ),
     )
+
+
+def new_device(to: str, device: str, ip: str | None, when: str, settings_link: str) -> Mail:
+    where = f" from {ip}" if ip else ""
+    return Mail(
+        to=to,
+        subject=f"New sign-in to Journal: {device}",
+        text=(
+            f"Your Journal account was just signed in to on {device}{where} ({when}).\n\n"
+            "If this was you, there is nothing to do.\n"
+            f"If it was not, sign that device out and change your password: {settings_link}\n\n"
+            "You can turn these notices off in Settings.\n"
+        ),
+        html=_html(
+            "New sign-in to your journal",
+            [
+                f"Your Journal account was just signed in to on <strong>{escape(device)}</strong>"
+                f"{escape(where)} ({escape(when)}).",
+                "If this was you, there is nothing to do. If it was not, sign that device out "
+                "and change your password.",
+                "You can turn these notices off in Settings.",
+            ],
+            ("Review your devices", settings_link),
+        ),
+    )

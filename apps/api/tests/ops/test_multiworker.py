@@ -113,3 +113,24 @@ def test_counters_are_summed_across_workers(two_workers) -> None:  # type: ignor
         assert (
             _sample(text, "http_requests_total", {"route": "/api/auth/login", "status": "200"}) == 8
         )
+
+
+def test_revocation_holds_on_every_worker(two_workers) -> None:  # type: ignore[no-untyped-def]
+    base, _ = two_workers
+    with httpx.Client(base_url=base, timeout=30) as client:
+        login = client.post(
+            "/api/auth/login", json={"email": "mw@example.com", "password": PASSWORD}
+        )
+        access = login.json()["access_token"]
+        csrf = login.cookies["csrftoken"]
+        bearer = {"Authorization": f"Bearer {access}"}
+        assert client.get("/api/auth/me", headers=bearer).status_code == 200
+        revoked = client.post("/api/auth/logout", headers={"X-CSRF-Token": csrf, "Origin": base})
+        assert revoked.status_code == 204
+
+    def me(_: int) -> int:
+        with httpx.Client(base_url=base, timeout=30) as fresh:  # new connection: any worker
+            return fresh.get("/api/auth/me", headers=bearer).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(me, range(24))) == {401}
