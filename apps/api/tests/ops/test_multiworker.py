@@ -36,6 +36,7 @@ def two_workers(tmp_path: Path):  # type: ignore[no-untyped-def]
         "JOURNAL_DATABASE_URL": f"sqlite:///{tmp_path / 'mw.db'}",
         "JOURNAL_SECRET_KEY": "multi-worker-test-secret-0123456789abcdef",
         "JOURNAL_WEB_DIST": str(tmp_path / "no-web"),
+        "JOURNAL_PUBLIC_URL": f"http://127.0.0.1:{port}",
     }
     cli = [sys.executable, "-m", "apps.api.app.cli"]
     subprocess.run(
