@@ -55,7 +55,7 @@ export default defineConfig({
   projects: [
     {
       name: 'cookie-mode',
-      testMatch: ['auth-cookie.spec.ts', 'journal.spec.ts'],
+      testMatch: ['auth-cookie.spec.ts', 'journal.spec.ts', 'devices.spec.ts'],
       use: {
         ...devices['Desktop Chrome'],
         launchOptions,

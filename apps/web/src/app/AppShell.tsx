@@ -29,9 +29,10 @@ export function AppShell() {
           Journal
         </Link>
         <nav aria-label="Main">
-          <NavLink to="/" end>
+          <NavLink to="/" end className="nav-home">
             Entries
           </NavLink>
+          <NavLink to="/settings">Settings</NavLink>
           <NavLink to="/entries/new" className="btn btn-primary btn-small">
             New entry
           </NavLink>

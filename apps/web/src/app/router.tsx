@@ -8,6 +8,8 @@ import { SignUpPage } from '../features/auth/components/SignUpPage';
 import { VerifyPage } from '../features/auth/components/VerifyPage';
 import { EntryEditorPage } from '../features/entries/components/EntryEditorPage';
 import { JournalPage } from '../features/entries/components/JournalPage';
+import { DevicesPage } from '../features/sessions/components/DevicesPage';
+import { SettingsPage } from '../features/settings/components/SettingsPage';
 import { AppShell } from './AppShell';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -24,6 +26,8 @@ export const router = createBrowserRouter([
       { index: true, element: <JournalPage /> },
       { path: 'entries/new', element: <EntryEditorPage /> },
       { path: 'entries/:entryId', element: <EntryEditorPage /> },
+      { path: 'settings', element: <SettingsPage /> },
+      { path: 'settings/devices', element: <DevicesPage /> },
     ],
   },
   { path: '*', element: <NotFoundPage /> },

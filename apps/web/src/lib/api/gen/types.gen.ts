@@ -237,6 +237,20 @@ export type LogoutIn = {
 };
 
 /**
+ * ProfileUpdate
+ */
+export type ProfileUpdate = {
+    /**
+     * Display Name
+     */
+    display_name?: string | null;
+    /**
+     * Notify New Device
+     */
+    notify_new_device?: boolean | null;
+};
+
+/**
  * PublicConfig
  */
 export type PublicConfig = {
@@ -290,6 +304,44 @@ export type ResetIn = {
      * Token
      */
     token: string;
+};
+
+/**
+ * SessionOut
+ */
+export type SessionOut = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Current
+     *
+     * True for the session making this request
+     */
+    current: boolean;
+    /**
+     * Device
+     *
+     * A readable label such as "Firefox on macOS"
+     */
+    device: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Ip
+     */
+    ip: string | null;
+    /**
+     * Last Used At
+     */
+    last_used_at: string;
+    /**
+     * User Agent
+     */
+    user_agent: string | null;
 };
 
 /**
@@ -360,6 +412,10 @@ export type UserOut = {
      * Is Admin
      */
     is_admin: boolean;
+    /**
+     * Notify New Device
+     */
+    notify_new_device: boolean;
 };
 
 /**
@@ -523,6 +579,35 @@ export type AuthMeResponses = {
 
 export type AuthMeResponse = AuthMeResponses[keyof AuthMeResponses];
 
+export type AuthUpdateProfileData = {
+    body: ProfileUpdate;
+    path?: never;
+    query?: never;
+    url: '/api/auth/me';
+};
+
+export type AuthUpdateProfileErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type AuthUpdateProfileError = AuthUpdateProfileErrors[keyof AuthUpdateProfileErrors];
+
+export type AuthUpdateProfileResponses = {
+    /**
+     * Successful Response
+     */
+    200: UserOut;
+};
+
+export type AuthUpdateProfileResponse = AuthUpdateProfileResponses[keyof AuthUpdateProfileResponses];
+
 export type AuthChangePasswordData = {
     body: ChangePasswordIn;
     path?: never;
@@ -676,6 +761,100 @@ export type AuthRegisterResponses = {
 };
 
 export type AuthRegisterResponse = AuthRegisterResponses[keyof AuthRegisterResponses];
+
+export type SessionsListSessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/sessions';
+};
+
+export type SessionsListSessionsErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type SessionsListSessionsError = SessionsListSessionsErrors[keyof SessionsListSessionsErrors];
+
+export type SessionsListSessionsResponses = {
+    /**
+     * Response Sessions List Sessions
+     *
+     * Successful Response
+     */
+    200: Array<SessionOut>;
+};
+
+export type SessionsListSessionsResponse = SessionsListSessionsResponses[keyof SessionsListSessionsResponses];
+
+export type SessionsRevokeOtherSessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/sessions/revoke-others';
+};
+
+export type SessionsRevokeOtherSessionsErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type SessionsRevokeOtherSessionsError = SessionsRevokeOtherSessionsErrors[keyof SessionsRevokeOtherSessionsErrors];
+
+export type SessionsRevokeOtherSessionsResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type SessionsRevokeOtherSessionsResponse = SessionsRevokeOtherSessionsResponses[keyof SessionsRevokeOtherSessionsResponses];
+
+export type SessionsRevokeSessionData = {
+    body?: never;
+    path: {
+        /**
+         * Session Id
+         */
+        session_id: string;
+    };
+    query?: never;
+    url: '/api/auth/sessions/{session_id}';
+};
+
+export type SessionsRevokeSessionErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type SessionsRevokeSessionError = SessionsRevokeSessionErrors[keyof SessionsRevokeSessionErrors];
+
+export type SessionsRevokeSessionResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type SessionsRevokeSessionResponse = SessionsRevokeSessionResponses[keyof SessionsRevokeSessionResponses];
 
 export type AuthVerifyData = {
     body: VerifyIn;

@@ -1,0 +1,106 @@
+import { Link } from 'react-router';
+
+import { Alert } from '../../../components/ui/Alert';
+import { Button } from '../../../components/ui/Button';
+import { authClient, type SessionOut } from '../../../lib/api-client';
+import { errorMessage } from '../../../lib/api-error';
+import { useRevokeOtherSessions, useRevokeSession, useSessions } from '../api';
+
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+function relative(iso: string): string {
+  const minutes = Math.round((Date.now() - new Date(iso).getTime()) / 60_000);
+  if (minutes < 2) return 'Active now';
+  if (minutes < 60) return `${minutes} minutes ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+  return when.format(new Date(iso));
+}
+
+export function DevicesPage() {
+  const sessions = useSessions();
+  const revoke = useRevokeSession();
+  const revokeOthers = useRevokeOtherSessions();
+  const list = sessions.data ?? [];
+  const others = list.filter((s) => !s.current).length;
+  const error = revoke.error ?? revokeOthers.error;
+
+  async function onRevoke(session: SessionOut) {
+    const question = session.current
+      ? 'Sign out of this device?'
+      : `Sign out ${session.device}? It will have to sign in again.`;
+    if (!window.confirm(question)) return;
+    await revoke.mutateAsync(session.id);
+    if (session.current) await authClient.logout();
+  }
+
+  async function onRevokeOthers() {
+    if (!window.confirm(`Sign out of ${others} other device${others === 1 ? '' : 's'}?`)) return;
+    await revokeOthers.mutateAsync();
+  }
+
+  return (
+    <section aria-labelledby="devices-title">
+      <p className="breadcrumbs">
+        <Link to="/settings">Settings</Link> / Devices
+      </p>
+      <div className="page-head">
+        <h1 id="devices-title">Devices</h1>
+        <Button
+          variant="secondary"
+          onClick={() => void onRevokeOthers()}
+          disabled={others === 0 || revokeOthers.isPending}
+        >
+          Sign out of all other devices
+        </Button>
+      </div>
+      <p className="muted">
+        Devices signed in to your journal. Sign out any you do not recognise, then change your
+        password.
+      </p>
+      {error ? <Alert>{errorMessage(error)}</Alert> : null}
+      {sessions.isError ? <Alert>{errorMessage(sessions.error)}</Alert> : null}
+      {sessions.isPending ? <p className="muted">Loading devices…</p> : null}
+      {list.length ? (
+        <table className="devices">
+          <caption className="visually-hidden">Signed-in devices</caption>
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">IP address</th>
+              <th scope="col">Signed in</th>
+              <th scope="col">Last active</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((session) => (
+              <tr key={session.id} aria-current={session.current ? 'true' : undefined}>
+                <td data-label="Device">
+                  <span className="device-name">{session.device}</span>
+                  {session.current ? <span className="badge">This device</span> : null}
+                </td>
+                <td data-label="IP address">{session.ip ?? '—'}</td>
+                <td data-label="Signed in">{when.format(new Date(session.created_at))}</td>
+                <td data-label="Last active">{relative(session.last_used_at)}</td>
+                <td className="actions">
+                  <Button
+                    variant="danger"
+                    className="btn-small"
+                    onClick={() => void onRevoke(session)}
+                    disabled={revoke.isPending}
+                    aria-label={`Sign out ${session.device}${session.current ? ' (this device)' : ''}`}
+                  >
+                    Sign out
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
