@@ -118,13 +118,15 @@ def test_counters_are_summed_across_workers(two_workers) -> None:  # type: ignor
 
 def test_revocation_holds_on_every_worker(two_workers) -> None:  # type: ignore[no-untyped-def]
     base, _ = two_workers
+    before = httpx.get(f"{base}/metrics", timeout=5).text
     with httpx.Client(base_url=base, timeout=30) as client:
         login = client.post(
             "/api/auth/login", json={"email": "mw@example.com", "password": PASSWORD}
         )
-        access = login.json()["access_token"]
         csrf = login.cookies["csrftoken"]
-        bearer = {"Authorization": f"Bearer {access}"}
+        refreshed = client.post("/api/auth/refresh", headers={"Origin": base})
+        assert refreshed.status_code == 200
+        bearer = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
         assert client.get("/api/auth/me", headers=bearer).status_code == 200
         revoked = client.post("/api/auth/logout", headers={"X-CSRF-Token": csrf, "Origin": base})
         assert revoked.status_code == 204
@@ -135,3 +137,12 @@ def test_revocation_holds_on_every_worker(two_workers) -> None:  # type: ignore[
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert set(pool.map(me, range(24))) == {401}
+
+    # Each path moved its counter by exactly one, whichever worker served it.
+    after = httpx.get(f"{base}/metrics", timeout=5).text
+    for name, labels in [
+        ("auth_login_success_total", {"provider": "password"}),
+        ("auth_refresh_rotations_total", {}),
+        ("auth_revocations_total", {"reason": "logout"}),
+    ]:
+        assert _sample(after, name, labels) - _sample(before, name, labels) == 1, name
