@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -150,6 +152,27 @@ def mail_sink() -> Iterator[MailSink]:
     sink = MailSink().start()
     yield sink
     sink.stop()
+
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def run_journal(
+    args: list[str], database_url: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run the `journal` CLI in a subprocess against this database, as an operator would."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JOURNAL_")}
+    env["JOURNAL_DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "apps.api.app.cli", *args],
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, str]:

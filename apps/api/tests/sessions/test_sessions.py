@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +15,7 @@ from sqlalchemy import select, update
 from apps.api.app.auth.models import UserSession
 from apps.api.app.db import utcnow
 from apps.api.app.sessions.devices import device_label
-from apps.api.tests.conftest import PASSWORD
+from apps.api.tests.conftest import PASSWORD, run_journal
 from apps.api.tests.mailsink import MailSink
 
 FIREFOX_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:130.0) Gecko/20100101 Firefox/130.0"
@@ -26,7 +23,6 @@ SAFARI_IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
 )
-REPO = Path(__file__).resolve().parents[4]
 
 
 class Device:
@@ -258,19 +254,9 @@ def test_prune_and_cli(
     client = client_factory()
     Device(client, user.email, FIREFOX_MAC)
     Device(client, user.email, SAFARI_IPHONE)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JOURNAL_")}
-    env["JOURNAL_DATABASE_URL"] = database_url
 
     def journal(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "apps.api.app.cli", *args],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        return run_journal(list(args), database_url)
 
     listed = journal("sessions", "list", user.email)
     assert listed.returncode == 0, listed.stderr

@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { AuthCard } from '../../../components/ui/AuthCard';
 import { Button } from '../../../components/ui/Button';
-import { Field } from '../../../components/ui/Field';
+import { useNewPassword } from '../../../components/ui/NewPasswordFields';
 import { api } from '../../../lib/api-client';
 import { unwrap } from '../../../lib/api-error';
 import { useUrlToken } from '../../../lib/url-token';
@@ -13,20 +13,14 @@ import { useApiForm } from '../../../lib/use-api-form';
 export function ResetPasswordPage() {
   const token = useUrlToken();
   const navigate = useNavigate();
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const newPassword = useNewPassword();
   const form = useApiForm();
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (password !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
+    if (!newPassword.confirmMatches()) return;
     await form.run(async () => {
-      unwrap(await api.authResetPassword({ body: { token, password } }));
+      unwrap(await api.authResetPassword({ body: { token, password: newPassword.password } }));
       navigate('/signin?reset=1', { replace: true });
     });
   }
@@ -46,24 +40,7 @@ export function ResetPasswordPage() {
     <AuthCard title="Choose a new password">
       <form onSubmit={onSubmit} noValidate>
         {form.error ? <Alert>{form.error}</Alert> : null}
-        <Field
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        <Field
-          label="Repeat the new password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          error={mismatch ? 'The two passwords differ.' : undefined}
-          onChange={(e) => setConfirm(e.target.value)}
-        />
+        {newPassword.fields}
         <p className="muted">Every device signed in to your account will be signed out.</p>
         <Button type="submit" disabled={form.busy} className="btn-block">
           {form.busy ? 'Saving…' : 'Set new password'}

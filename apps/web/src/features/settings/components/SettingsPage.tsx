@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { Field } from '../../../components/ui/Field';
+import { useNewPassword } from '../../../components/ui/NewPasswordFields';
 import { api, type UserOut } from '../../../lib/api-client';
 import { unwrap } from '../../../lib/api-error';
 import { useApiForm } from '../../../lib/use-api-form';
@@ -58,30 +59,23 @@ function ProfileForm({ user }: { user: UserOut }) {
 
 function PasswordForm() {
   const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const newPassword = useNewPassword();
   const [done, setDone] = useState<string | null>(null);
-  const [mismatch, setMismatch] = useState(false);
   const form = useApiForm();
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     setDone(null);
-    if (next !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
+    if (!newPassword.confirmMatches()) return;
     await form.run(async () => {
       const answer = unwrap(
         await api.authChangePassword({
-          body: { current_password: current, new_password: next },
+          body: { current_password: current, new_password: newPassword.password },
         }),
       );
       setDone(answer.detail);
       setCurrent('');
-      setNext('');
-      setConfirm('');
+      newPassword.reset();
     });
   }
 
@@ -98,24 +92,7 @@ function PasswordForm() {
         value={current}
         onChange={(e) => setCurrent(e.target.value)}
       />
-      <Field
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={8}
-        value={next}
-        onChange={(e) => setNext(e.target.value)}
-      />
-      <Field
-        label="Repeat the new password"
-        type="password"
-        autoComplete="new-password"
-        required
-        value={confirm}
-        error={mismatch ? 'The two passwords differ.' : undefined}
-        onChange={(e) => setConfirm(e.target.value)}
-      />
+      {newPassword.fields}
       <p className="muted">Other devices will be signed out; this one stays signed in.</p>
       <Button type="submit" disabled={form.busy}>
         Change password
