@@ -7,15 +7,22 @@ from sqlalchemy import Connection
 
 from apps.api.app import models_registry  # noqa: F401  (imports every model)
 from apps.api.app.db import Base
+from apps.api.app.entries.search import SEARCH_OBJECTS
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _include(obj: object, name: str | None, type_: str, *_: object) -> bool:
+    # Search structures belong to migration 0004 only (see entries/search.py).
+    return not (name and (name in SEARCH_OBJECTS or name.startswith("entries_fts")))
 
 
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -43,11 +43,14 @@ def list_entries(
     db: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Full-text search; best match first")
+    ] = None,
     tag: Annotated[str | None, Query(max_length=50)] = None,
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
 ) -> EntryPage:
-    filters = service.Filters(tag=tag, date_from=date_from, date_to=date_to)
+    filters = service.Filters(q=q, tag=tag, date_from=date_from, date_to=date_to)
     rows, next_cursor = service.list_entries(
         db, user.id, limit=limit, cursor=cursor, filters=filters
     )

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from apps.api.app.db import utcnow
+from apps.api.app.entries import search
 from apps.api.app.entries.models import Entry, EntryTag
 from apps.api.app.errors import AppError, NotFound
 
@@ -36,6 +37,7 @@ class VersionConflict(AppError):
 
 @dataclass(frozen=True, slots=True)
 class Filters:
+    q: str | None = None
     tag: str | None = None
     date_from: date | None = None
     date_to: date | None = None
@@ -46,21 +48,42 @@ class Filters:
 
 
 def encode_cursor(entry: Entry) -> str:
-    key = [entry.entry_date.isoformat(), entry.created_at.isoformat(), entry.id.hex]
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+    return _encode([entry.entry_date.isoformat(), entry.created_at.isoformat(), entry.id.hex])
 
 
 def decode_cursor(cursor: str) -> tuple[date, datetime, uuid.UUID]:
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        raw: Any = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        day, created, ident = raw
+        day, created, ident = _decode(cursor)
         created_at = datetime.fromisoformat(created)
         if created_at.tzinfo is None:
             raise ValueError("naive timestamp")
         return date.fromisoformat(day), created_at.astimezone(UTC), uuid.UUID(hex=ident)
     except (ValueError, TypeError, binascii.Error, UnicodeError, json.JSONDecodeError):
         raise InvalidCursor() from None
+
+
+def _encode(payload: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> Any:
+    padded = cursor + "=" * (-len(cursor) % 4)
+    return json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+
+
+def encode_offset_cursor(offset: int) -> str:
+    """Search results are ranked, not keyed: their cursor is an (opaque) offset."""
+    return _encode({"o": offset})
+
+
+def decode_offset_cursor(cursor: str) -> int:
+    try:
+        offset = _decode(cursor)["o"]
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError):
+        raise InvalidCursor() from None
+    if not isinstance(offset, int) or offset < 0 or offset > 1_000_000:
+        raise InvalidCursor()
+    return offset
 
 
 # ---- reads ----------------------------------------------------------------------------------
@@ -88,6 +111,15 @@ def list_entries(
         query = query.where(Entry.entry_date >= filters.date_from)
     if filters.date_to:
         query = query.where(Entry.entry_date <= filters.date_to)
+    if filters.q is not None and filters.q.strip():
+        searched = search.apply_search(db, query, filters.q)
+        if searched is None:  # only punctuation: nothing can match
+            return [], None
+        offset = decode_offset_cursor(cursor) if cursor else 0
+        rows = list(db.scalars(searched.order_by(*order).offset(offset).limit(limit + 1)))
+        if len(rows) > limit:
+            return rows[:limit], encode_offset_cursor(offset + limit)
+        return rows, None
     if cursor:
         key = decode_cursor(cursor)
         query = query.where(tuple_(Entry.entry_date, Entry.created_at, Entry.id) < tuple_(*key))
