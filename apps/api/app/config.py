@@ -107,6 +107,9 @@ class Settings(BaseSettings):
         2_592_000, ge=300, le=7_776_000, validation_alias=_env("JOURNAL_REFRESH_TTL_SECONDS")
     )
     max_body_bytes: int = Field(1_048_576, ge=1024, validation_alias=_env("JOURNAL_MAX_BODY_BYTES"))
+    max_import_bytes: int = Field(
+        25 * 1_048_576, ge=1024, validation_alias=_env("JOURNAL_MAX_IMPORT_BYTES")
+    )
     web_dist: Path = Field(Path("./apps/web/dist"), validation_alias=_env("JOURNAL_WEB_DIST"))
 
     # ---- validation ---------------------------------------------------------

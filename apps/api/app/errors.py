@@ -62,6 +62,8 @@ class AppError(Exception):
         if status_code is not None:
             self.status_code = status_code
         self.headers = dict(headers or {})
+        # Extra members of the JSON answer (e.g. "errors" for a rejected import).
+        self.extra: dict[str, Any] = {}
 
 
 class NotAuthenticated(AppError):
@@ -130,7 +132,7 @@ _STATUS_CODES = {
 
 async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_response(exc.status_code, exc.detail, exc.code, exc.headers)
+    return error_response(exc.status_code, exc.detail, exc.code, exc.headers, **exc.extra)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -67,6 +67,8 @@ class ApiGuardMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.max_body = settings.max_body_bytes
+        # Whole-journal imports are larger than any single request.
+        self.max_body_for = {"/api/entries/import": settings.max_import_bytes}
         self.allowed_origins = settings.allowed_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -96,10 +98,11 @@ class ApiGuardMiddleware:
                         "unsupported_media_type",
                     )
                     return
-            if length is not None and length.isdigit() and int(length) > self.max_body:
+            limit = self.max_body_for.get(path, self.max_body)
+            if length is not None and length.isdigit() and int(length) > limit:
                 await _send_error(send, 413, "Request body too large", "payload_too_large")
                 return
-            receive = self._limited(receive)
+            receive = self._limited(receive, limit)
 
         extra = _API_HEADERS + _COMMON_HEADERS if is_api else _COMMON_HEADERS
 
@@ -110,10 +113,10 @@ class ApiGuardMiddleware:
 
         await self.app(scope, receive, send_with_headers)
 
-    def _limited(self, receive: Receive) -> Receive:
+    @staticmethod
+    def _limited(receive: Receive, limit: int) -> Receive:
         """Count streamed bytes too: Content-Length can be absent (chunked) or a lie."""
         seen = 0
-        limit = self.max_body
 
         async def limited_receive() -> Message:
             nonlocal seen

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile, status
+from fastapi.responses import StreamingResponse
 
 from apps.api.app.auth.dependencies import CsrfProtected, CurrentUser
-from apps.api.app.db import SessionDep
-from apps.api.app.entries import service
+from apps.api.app.db import SessionDep, utcnow
+from apps.api.app.entries import service, transfer
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import (
     EntryCreate,
@@ -66,6 +67,41 @@ def create_entry(
     entry = service.create_entry(db, user.id, data.model_dump())
     response.headers["Location"] = f"/api/entries/{entry.id}"
     return _with_etag(response, entry)
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/json": {}, "application/zip": {}}}},
+)
+def export_entries(
+    request: Request,
+    user: CurrentUser,
+    format: Annotated[Literal["json", "markdown"], Query()] = "json",
+) -> StreamingResponse:
+    """Everything, streamed: one JSON document, or a zip of markdown files."""
+    factory = request.app.state.sessionmaker
+    stamp = utcnow().strftime("%Y-%m-%d")
+    if format == "markdown":
+        body, media, name = transfer.export_markdown_zip(factory, user.id), "application/zip", "zip"
+    else:
+        body, media, name = transfer.export_json(factory, user.id), "application/json", "json"
+    return StreamingResponse(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="journal-{stamp}.{name}"'},
+    )
+
+
+@router.post("/import", response_model=transfer.ImportResult, dependencies=[CsrfProtected])
+def import_entries(
+    file: Annotated[UploadFile, File(description="A JSON export or a markdown zip export")],
+    user: CurrentUser,
+    db: SessionDep,
+) -> transfer.ImportResult:
+    """Add the entries of an export file. Idempotent: entries already here are skipped."""
+    entries = transfer.parse_import(file.file.read())
+    return transfer.import_entries(db, user.id, entries)
 
 
 @router.get("/{entry_id}", response_model=EntryOut)

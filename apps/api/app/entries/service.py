@@ -174,7 +174,7 @@ def check_has_content(title: str, body: str) -> None:
         raise AppError("An entry needs a title or a body", code="validation_error", status_code=422)
 
 
-def _set_tags(entry: Entry, tags: list[str]) -> None:
+def set_tags(entry: Entry, tags: list[str]) -> None:
     # Reuse the rows of tags that stay: replacing them would delete and re-insert the
     # same primary key in one flush.
     existing = {row.name: row for row in entry.tag_rows}
@@ -197,7 +197,7 @@ def create_entry(db: Session, user_id: uuid.UUID, data: dict[str, Any]) -> Entry
         created_at=now,
         updated_at=now,
     )
-    _set_tags(entry, data.get("tags") or [])
+    set_tags(entry, data.get("tags") or [])
     db.add(entry)
     db.commit()
     return entry
@@ -209,7 +209,7 @@ def update_entry(db: Session, entry: Entry, changes: dict[str, Any]) -> Entry:
         if field in changes:
             setattr(entry, field, changes[field])
     if "tags" in changes:
-        _set_tags(entry, changes["tags"])
+        set_tags(entry, changes["tags"])
     entry.updated_at = utcnow()
     try:
         db.commit()

@@ -5,6 +5,18 @@ export type ClientOptions = {
 };
 
 /**
+ * Body_entries_import_entries
+ */
+export type BodyEntriesImportEntries = {
+    /**
+     * File
+     *
+     * A JSON export or a markdown zip export
+     */
+    file: Blob | File;
+};
+
+/**
  * ChangePasswordIn
  */
 export type ChangePasswordIn = {
@@ -224,6 +236,24 @@ export type HealthOut = {
      * Status
      */
     status: 'ok';
+};
+
+/**
+ * ImportResult
+ */
+export type ImportResult = {
+    /**
+     * Created
+     *
+     * Entries added
+     */
+    created: number;
+    /**
+     * Skipped
+     *
+     * Entries already present (same id): left unchanged
+     */
+    skipped: number;
 };
 
 /**
@@ -956,6 +986,12 @@ export type EntriesListEntriesData = {
          */
         cursor?: string | null;
         /**
+         * Q
+         *
+         * Full-text search; best match first
+         */
+        q?: string | null;
+        /**
          * Tag
          */
         tag?: string | null;
@@ -1021,6 +1057,67 @@ export type EntriesCreateEntryResponses = {
 };
 
 export type EntriesCreateEntryResponse = EntriesCreateEntryResponses[keyof EntriesCreateEntryResponses];
+
+export type EntriesExportEntriesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Format
+         */
+        format?: 'json' | 'markdown';
+    };
+    url: '/api/entries/export';
+};
+
+export type EntriesExportEntriesErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type EntriesExportEntriesError = EntriesExportEntriesErrors[keyof EntriesExportEntriesErrors];
+
+export type EntriesExportEntriesResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
+export type EntriesImportEntriesData = {
+    body: BodyEntriesImportEntries;
+    path?: never;
+    query?: never;
+    url: '/api/entries/import';
+};
+
+export type EntriesImportEntriesErrors = {
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Error
+     */
+    '4XX': ErrorOut;
+};
+
+export type EntriesImportEntriesError = EntriesImportEntriesErrors[keyof EntriesImportEntriesErrors];
+
+export type EntriesImportEntriesResponses = {
+    /**
+     * Successful Response
+     */
+    200: ImportResult;
+};
+
+export type EntriesImportEntriesResponse = EntriesImportEntriesResponses[keyof EntriesImportEntriesResponses];
 
 export type EntriesDeleteEntryData = {
     body?: never;

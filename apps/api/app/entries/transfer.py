@@ -1,0 +1,286 @@
+"""Export (JSON, or a zip of markdown files with front matter) and idempotent import."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from apps.api.app.db import utcnow
+from apps.api.app.entries.models import Entry
+from apps.api.app.entries.schemas import Body, Mood, Tags, Title
+from apps.api.app.entries.service import check_has_content, set_tags
+from apps.api.app.errors import AppError
+
+EXPORT_FORMAT = "journal-export"
+EXPORT_VERSION = 1
+MAX_IMPORT_ENTRIES = 20_000
+MAX_ZIP_MEMBERS = 20_000
+MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024  # refuses zip bombs
+# Ids of imported entries that belong to someone else are re-derived from this namespace,
+# so importing the same file twice still lands on the same ids (idempotent).
+_IMPORT_NAMESPACE = uuid.UUID("6f0b7c2e-7d8a-4b43-9a43-5e2a8c1d9f10")
+_BATCH = 200
+
+
+class InvalidImport(AppError):
+    status_code = 422
+    code = "validation_error"
+
+    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.extra = {"errors": errors or [{"loc": ["file"], "msg": detail}]}
+
+
+class ImportedEntry(BaseModel):
+    """One entry of an export file; the same rules as creating an entry."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: uuid.UUID | None = None
+    title: Title = ""
+    body: Body = ""
+    tags: Tags = []
+    mood: Mood | None = None
+    entry_date: date
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class ImportResult(BaseModel):
+    created: int = Field(description="Entries added")
+    skipped: int = Field(description="Entries already present (same id): left unchanged")
+
+
+# ---- export ---------------------------------------------------------------------------------
+
+
+def _entry_dict(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": str(entry.id),
+        "title": entry.title,
+        "body": entry.body,
+        "tags": entry.tags,
+        "mood": entry.mood,
+        "entry_date": entry.entry_date.isoformat(),
+        "created_at": entry.created_at.isoformat(),
+        "updated_at": entry.updated_at.isoformat(),
+    }
+
+
+def _entries(factory: sessionmaker[Session], user_id: uuid.UUID) -> Iterator[Entry]:
+    """Every entry of the user, oldest first, read in batches (bounded memory)."""
+    with factory() as db:
+        query = (
+            select(Entry)
+            .where(Entry.user_id == user_id)
+            .order_by(Entry.entry_date, Entry.created_at, Entry.id)
+            .execution_options(yield_per=_BATCH)
+        )
+        yield from db.scalars(query)
+
+
+def export_json(factory: sessionmaker[Session], user_id: uuid.UUID) -> Iterator[bytes]:
+    head = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": utcnow().isoformat()}
+    yield json.dumps(head)[:-1].encode() + b', "entries": ['
+    for index, entry in enumerate(_entries(factory, user_id)):
+        yield (b"," if index else b"") + b"\n" + json.dumps(_entry_dict(entry)).encode()
+    yield b"\n]}\n"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
+
+
+def markdown_file(entry: Entry) -> tuple[str, str]:
+    """(file name, contents): front matter as JSON scalars (valid YAML), then the body."""
+    data = _entry_dict(entry)
+    front = "\n".join(
+        f"{key}: {json.dumps(data[key], ensure_ascii=False)}"
+        for key in ("id", "title", "entry_date", "tags", "mood", "created_at", "updated_at")
+    )
+    name = f"{entry.entry_date.isoformat()}-{_slug(entry.title) or 'entry'}-{entry.id.hex[:8]}.md"
+    return name, f"---\n{front}\n---\n\n{entry.body}\n"
+
+
+class _Chunks(io.RawIOBase):
+    """A write-only stream zipfile writes into; the bytes are handed out as they come."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.parts.append(chunk)
+        self.position += len(chunk)
+        return len(chunk)
+
+    def tell(self) -> int:
+        return self.position
+
+    def take(self) -> bytes:
+        out = b"".join(self.parts)
+        self.parts.clear()
+        return out
+
+
+def export_markdown_zip(factory: sessionmaker[Session], user_id: uuid.UUID) -> Iterator[bytes]:
+    sink = _Chunks()
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for entry in _entries(factory, user_id):
+            name, text = markdown_file(entry)
+            archive.writestr(name, text)
+            yield sink.take()
+    yield sink.take()
+
+
+# ---- import ---------------------------------------------------------------------------------
+
+
+def _parse_front_matter(text: str) -> dict[str, Any]:
+    if not text.startswith("---"):
+        raise ValueError("no front matter")
+    _, front, body = re.split(r"^---\s*$", text, maxsplit=2, flags=re.MULTILINE)
+    data: dict[str, Any] = {}
+    for line in front.strip().splitlines():
+        key, sep, raw = line.partition(":")
+        if not sep:
+            continue
+        raw = raw.strip()
+        try:
+            data[key.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            data[key.strip()] = raw  # hand-written YAML scalars: take the text
+    if "date" in data and "entry_date" not in data:
+        data["entry_date"] = data.pop("date")
+    data["body"] = body.removeprefix("\n").removeprefix("\n").removesuffix("\n")
+    return data
+
+
+def _read_zip(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        raise InvalidImport("The file is not a valid zip archive") from None
+    members = [m for m in archive.infolist() if not m.is_dir() and m.filename.endswith(".md")]
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise InvalidImport(f"Too many files in the archive (at most {MAX_ZIP_MEMBERS})")
+    if sum(m.file_size for m in members) > MAX_ZIP_UNCOMPRESSED:
+        raise InvalidImport("The archive is too large once unpacked")
+    items = []
+    for member in members:
+        try:
+            text = archive.read(member).decode("utf-8")
+            items.append((member.filename, _parse_front_matter(text)))
+        except (UnicodeDecodeError, ValueError):
+            raise InvalidImport(
+                f"{member.filename}: not a markdown entry with front matter",
+                [{"loc": ["file", member.filename], "msg": "missing or malformed front matter"}],
+            ) from None
+    return items
+
+
+def _read_json(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
+    try:
+        document = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InvalidImport(
+            "The file is neither a Journal JSON export nor a markdown zip"
+        ) from None
+    entries = document.get("entries") if isinstance(document, dict) else document
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise InvalidImport('The JSON must hold an "entries" list of objects')
+    return [(f"entries[{index}]", item) for index, item in enumerate(entries)]
+
+
+def parse_import(raw: bytes) -> list[ImportedEntry]:
+    """Validate a whole file (all-or-nothing): every problem is reported with its place."""
+    items = _read_zip(raw) if raw.startswith(b"PK\x03\x04") else _read_json(raw)
+    if len(items) > MAX_IMPORT_ENTRIES:
+        raise InvalidImport(f"Too many entries (at most {MAX_IMPORT_ENTRIES} per import)")
+    parsed: list[ImportedEntry] = []
+    errors: list[dict[str, Any]] = []
+    for where, item in items:
+        try:
+            entry = ImportedEntry.model_validate(item)
+            check_has_content(entry.title, entry.body)
+            parsed.append(entry)
+        except ValidationError as exc:
+            errors += [
+                {"loc": ["file", where, *err["loc"]], "msg": err["msg"]} for err in exc.errors()
+            ]
+        except AppError as exc:
+            errors.append({"loc": ["file", where], "msg": exc.detail})
+    if errors:
+        first = errors[0]
+        where = ".".join(str(p) for p in first["loc"][1:])
+        raise InvalidImport(f"Invalid entry at {where}: {first['msg']}", errors)
+    return parsed
+
+
+def _utc(moment: datetime) -> datetime:
+    # A timestamp without a zone is taken as UTC, as Journal writes them.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def import_entries(
+    db: Session,
+    user_id: uuid.UUID,
+    entries: list[ImportedEntry],
+    *,
+    now: Callable[[], datetime] = utcnow,
+) -> ImportResult:
+    """Add the entries this user does not have yet; the same file twice changes nothing."""
+    wanted: dict[uuid.UUID, ImportedEntry] = {}
+    for item in entries:
+        original = item.id or uuid.uuid5(
+            _IMPORT_NAMESPACE, f"{item.entry_date}|{item.title}|{item.body}"
+        )
+        wanted.setdefault(original, item)
+    taken = {
+        row_id: owner
+        for row_id, owner in db.execute(
+            select(Entry.id, Entry.user_id).where(Entry.id.in_(list(wanted)))
+        )
+    }
+    created = skipped = 0
+    for original, item in wanted.items():
+        target = original
+        if taken.get(original, user_id) != user_id:
+            # Someone else's id (an export shared between accounts): a stable id of our own.
+            target = uuid.uuid5(_IMPORT_NAMESPACE, f"{user_id}|{original}")
+            if db.get(Entry, target) is not None:
+                skipped += 1
+                continue
+        elif original in taken:
+            skipped += 1
+            continue
+        stamp = now()
+        entry = Entry(
+            id=target,
+            user_id=user_id,
+            title=item.title,
+            body=item.body,
+            mood=item.mood,
+            entry_date=item.entry_date,
+            created_at=_utc(item.created_at or stamp),
+            updated_at=_utc(item.updated_at or stamp),
+        )
+        set_tags(entry, item.tags)
+        db.add(entry)
+        created += 1
+    db.commit()
+    return ImportResult(created=created, skipped=skipped)
