@@ -56,3 +56,48 @@ test('a wrong password shows a clear error', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toHaveText('Incorrect email or password');
 });
+
+test('search finds entries as you type; export downloads them; import is idempotent', async ({
+  page,
+}) => {
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(E2E_USER.email);
+  await page.getByLabel('Password').fill(E2E_USER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const stamp = Date.now();
+  for (const [title, body] of [
+    [`Lighthouse ${stamp}`, 'The lamp turned all night.'],
+    [`Market ${stamp}`, 'Bought pears and bread.'],
+  ]) {
+    await page.getByRole('link', { name: 'New entry' }).click();
+    await page.getByLabel('Title').fill(title!);
+    await page.getByLabel('Entry (markdown)').fill(body!);
+    await page.getByRole('button', { name: 'Save entry' }).click();
+    await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  }
+  await page.getByRole('link', { name: 'Journal' }).click();
+  await page.getByLabel('Search').fill('pears');
+  await expect(page).toHaveURL(/q=pears/);
+  const list = page.getByRole('list', { name: 'Entries' });
+  await expect(list.getByRole('link', { name: new RegExp(`Market ${stamp}`) })).toBeVisible();
+  await expect(list.getByRole('link', { name: new RegExp(`Lighthouse ${stamp}`) })).toHaveCount(0);
+
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Settings' })
+    .click();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download JSON' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^journal-\d{4}-\d{2}-\d{2}\.json$/);
+  const path = await file.path();
+  const fs = await import('node:fs/promises');
+  const exported = JSON.parse(await fs.readFile(path, 'utf8'));
+  const titles = exported.entries.map((e: { title: string }) => e.title);
+  expect(titles).toEqual(expect.arrayContaining([`Lighthouse ${stamp}`, `Market ${stamp}`]));
+
+  await page.getByLabel('Import an export file (.json or .zip)').setInputFiles(path);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByText(/Imported 0 entries; \d+ already in your journal/)).toBeVisible();
+  await page.screenshot({ path: 'test-results/settings-desktop.png', fullPage: true });
+});

@@ -3,7 +3,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, type EntryCreate, type EntryOut, type EntryPatch } from '../../lib/api-client';
 import { unwrap } from '../../lib/api-error';
 
-export type EntryFilters = { tag?: string; from?: string; to?: string };
+export type EntryFilters = { q?: string; tag?: string; from?: string; to?: string };
 
 export const entryKeys = {
   all: ['entries'] as const,
@@ -22,6 +22,7 @@ export function useEntries(filters: EntryFilters) {
           query: {
             limit: 20,
             cursor: pageParam,
+            q: filters.q,
             tag: filters.tag,
             from: filters.from,
             to: filters.to,

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
@@ -54,6 +55,7 @@ function EntryCard({ entry }: { entry: EntryOut }) {
 export function JournalPage() {
   const [params, setParams] = useSearchParams();
   const filters: EntryFilters = {
+    q: params.get('q') ?? undefined,
     tag: params.get('tag') ?? undefined,
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
@@ -61,7 +63,28 @@ export function JournalPage() {
   const entries = useEntries(filters);
   const tags = useTags();
   const items = entries.data?.pages.flatMap((page) => page.items) ?? [];
-  const filtered = Boolean(filters.tag || filters.from || filters.to);
+  const filtered = Boolean(filters.q || filters.tag || filters.from || filters.to);
+  const [searchText, setSearchText] = useState(filters.q ?? '');
+
+  const currentQ = params.get('q') ?? '';
+
+  // Search as you type, once typing pauses.
+  useEffect(() => {
+    const wanted = searchText.trim();
+    if (wanted === currentQ) return;
+    const timer = window.setTimeout(() => {
+      setParams(
+        (previous) => {
+          const next = new URLSearchParams(previous);
+          if (wanted) next.set('q', wanted);
+          else next.delete('q');
+          return next;
+        },
+        { replace: true },
+      );
+    }, 300);
+    return () => window.clearTimeout(timer);
+  }, [searchText, currentQ, setParams]);
 
   function setFilter(name: keyof EntryFilters, value: string) {
     const next = new URLSearchParams(params);
@@ -81,6 +104,16 @@ export function JournalPage() {
         aria-label="Filter entries"
         onSubmit={(e) => e.preventDefault()}
       >
+        <div className="field search">
+          <label htmlFor="filter-q">Search</label>
+          <input
+            id="filter-q"
+            type="search"
+            placeholder="Words in your entries"
+            value={searchText}
+            onChange={(e) => setSearchText(e.target.value)}
+          />
+        </div>
         <div className="field">
           <label htmlFor="filter-tag">Tag</label>
           <select
@@ -118,7 +151,10 @@ export function JournalPage() {
           <Button
             type="button"
             variant="ghost"
-            onClick={() => setParams(new URLSearchParams(), { replace: true })}
+            onClick={() => {
+              setSearchText('');
+              setParams(new URLSearchParams(), { replace: true });
+            }}
           >
             Clear filters
           </Button>

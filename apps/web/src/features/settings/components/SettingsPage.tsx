@@ -6,6 +6,7 @@ import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { Field } from '../../../components/ui/Field';
 import { useNewPassword } from '../../../components/ui/NewPasswordFields';
+import { ExportImport } from './ExportImport';
 import { api, type UserOut } from '../../../lib/api-client';
 import { unwrap } from '../../../lib/api-error';
 import { useApiForm } from '../../../lib/use-api-form';
@@ -120,6 +121,7 @@ export function SettingsPage() {
       </nav>
       {me.data ? <ProfileForm user={me.data} /> : <p className="muted">Loading…</p>}
       <PasswordForm />
+      <ExportImport />
     </section>
   );
 }
