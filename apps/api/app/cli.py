@@ -86,6 +86,24 @@ def set_password(email: str, password_stdin: PasswordStdin = False) -> None:
     typer.echo(f"password updated for {user.email}")
 
 
+@users_app.command("delete")
+def delete_user(
+    email: str,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a user and everything they wrote (entries, sessions, tokens)."""
+    with _sessionmaker()() as db:
+        user = auth_service.get_user_by_email(db, email)
+        if user is None:
+            raise _fail(f"no user with email {email.strip().lower()}")
+        if not yes:
+            typer.confirm(
+                f"Delete {user.email} and all their entries? This cannot be undone", abort=True
+            )
+        auth_service.delete_user(db, user)
+    typer.echo(f"deleted {user.email} and their data")
+
+
 @sessions_app.command("list")
 def sessions_list(email: str) -> None:
     """List a user's live sessions (signed-in devices)."""

@@ -17,6 +17,7 @@ from apps.api.app.db import make_engine, make_sessionmaker
 from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
+from apps.api.app.logging_setup import configure_logging
 from apps.api.app.mail.mailer import make_mailer
 from apps.api.app.middleware import ApiGuardMiddleware, MetricsMiddleware
 from apps.api.app.ratelimit import RateLimiter
@@ -30,12 +31,6 @@ log = logging.getLogger("journal")
 def _operation_id(route: APIRoute) -> str:
     # Stable, readable names for the generated TypeScript client (e.g. entries_list_entries).
     return f"{route.tags[0]}_{route.name}" if route.tags else route.name
-
-
-def _configure_logging() -> None:
-    # Under uvicorn the root logger has no handler; give Journal's loggers one.
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s:     [%(name)s] %(message)s")
 
 
 PRUNE_INTERVAL_SECONDS = 3600
@@ -55,7 +50,7 @@ async def _prune_periodically(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
-    _configure_logging()
+    configure_logging()
     engine = make_engine(settings)
 
     @asynccontextmanager
@@ -63,6 +58,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.auto_migrate:
             migrate.upgrade(engine)
         _ = settings.secret  # create the dev key file once, before the first request
+        if settings.is_production and not settings.smtp_host and settings.user_mgmt_enabled:
+            log.warning(
+                "JOURNAL_SMTP_HOST is not set: verification and reset mails cannot be "
+                "delivered (in production their links are redacted from the log)"
+            )
         log.info("Journal API ready (env=%s, db=%s)", settings.env, engine.url.get_backend_name())
         pruner = asyncio.create_task(_prune_periodically(app))
         yield

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 
@@ -55,3 +57,24 @@ def test_db_upgrade_reports_head(database_url: str, client: TestClient) -> None:
     assert result.returncode == 0, result.stderr
     head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
     assert f"database at {head}" in result.stdout
+
+
+def test_deleting_a_user_deletes_their_data(
+    client: TestClient, auth_headers: dict[str, str], database_url: str, db: Any
+) -> None:
+    from sqlalchemy import func, select, text
+
+    from apps.api.app.auth.models import EmailToken, User, UserSession
+    from apps.api.app.entries.models import Entry, EntryTag
+
+    client.post("/api/entries", json={"body": "private words", "tags": ["x"]}, headers=auth_headers)
+    email = client.get("/api/auth/me", headers=auth_headers).json()["email"]
+    refused = run_journal(["users", "delete", email], database_url, "n\n")
+    assert refused.returncode != 0
+    deleted = run_journal(["users", "delete", email, "--yes"], database_url)
+    assert deleted.returncode == 0, deleted.stderr
+    for model in (User, Entry, EntryTag, UserSession, EmailToken):
+        assert db.scalar(select(func.count()).select_from(model)) == 0, model
+    if database_url.startswith("sqlite"):
+        assert db.scalar(text("SELECT count(*) FROM entries_fts")) == 0
+    assert client.get("/api/auth/me", headers=auth_headers).status_code == 401

@@ -131,6 +131,12 @@ def update_profile(db: Session, user: User, changes: dict[str, object]) -> User:
     return fresh
 
 
+def delete_user(db: Session, user: User) -> None:
+    """Delete the account; the database cascades to entries, tags, sessions and tokens."""
+    db.delete(db.merge(user))
+    db.commit()
+
+
 def set_password(db: Session, user: User, password: str, *, revoke_reason: str | None) -> None:
     """Set a new password; ``revoke_reason`` ends every session of the user (CLI, reset)."""
     check_password_strength(password, user.email, user.email.split("@")[0], user.display_name)

@@ -12,6 +12,7 @@ from email.utils import formatdate, make_msgid
 from typing import Protocol
 
 from apps.api.app.config import Settings
+from apps.api.app.logging_setup import redact
 
 log = logging.getLogger("journal.mail")
 
@@ -45,17 +46,22 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
 
 
 class ConsoleMailer:
-    """Development backend: the whole mail goes to the log so links can be followed offline."""
+    """Development backend: the whole mail goes to the log so links can be followed offline.
 
-    def __init__(self, sender: str) -> None:
+    In production the tokens in links are redacted: a log is no place for a credential.
+    """
+
+    def __init__(self, sender: str, *, redact_tokens: bool) -> None:
         self.sender = sender
+        self.redact_tokens = redact_tokens
 
     def send(self, mail: Mail) -> None:
+        text = redact(mail.text) if self.redact_tokens else mail.text
         log.warning(
             "mail (console backend, JOURNAL_SMTP_HOST unset) to=%s subject=%r\n%s",
             mail.to,
             mail.subject,
-            mail.text,
+            text,
         )
 
 
@@ -97,4 +103,4 @@ class SMTPMailer:
 def make_mailer(settings: Settings) -> Mailer:
     if settings.smtp_host:
         return SMTPMailer(settings)
-    return ConsoleMailer(settings.mail_from)
+    return ConsoleMailer(settings.mail_from, redact_tokens=settings.is_production)
