@@ -6,7 +6,7 @@ UV := python3 -m uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke
+.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench
 
 help:
 	@echo "make run    - install what is missing, build the web app, migrate, serve http://$(HOST):$(PORT)"
@@ -14,6 +14,7 @@ help:
 	@echo "make check  - formatting, lint and type checks only"
 	@echo "make smoke  - the seed's staging smoke against a local API (2 workers, staging flags)"
 	@echo "make client - regenerate the TypeScript API client from the OpenAPI schema"
+	@echo "make bench  - authenticated read path vs a bare FastAPI route (ratio, same run)"
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -62,6 +63,10 @@ e2e:
 	@bash scripts/ensure-chromium.sh
 	@echo "==> End-to-end tests (Playwright, Debian Chromium)"
 	@pnpm -C apps/web exec playwright test
+
+bench: setup
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	@$(UV) run --frozen python bench/auth_read.py
 
 smoke:
 	@echo "==> Staging smoke (scripts/smoke.py) against a local API with the staging flags"

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from apps.api.app import health, metrics, migrate
 from apps.api.app.auth.router import router as auth_router
 from apps.api.app.config import Settings, load_settings
-from apps.api.app.db import make_engine, make_sessionmaker
+from apps.api.app.db import Reader, make_engine, make_sessionmaker
 from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pruner = asyncio.create_task(_prune_periodically(app))
         yield
         pruner.cancel()
+        await app.state.reader.dispose()
         engine.dispose()
 
     app = FastAPI(
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.reader = Reader(settings, engine)
     app.state.mailer = make_mailer(settings)
     app.state.rate_limiter = RateLimiter(settings)
 

@@ -9,11 +9,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select, update
 
 from apps.api.app.auth.cookies import REFRESH_COOKIE
 from apps.api.app.auth.csrf import CSRF_COOKIE, CSRF_HEADER, check_csrf
-from apps.api.app.auth.models import User, UserSession
+from apps.api.app.auth.lookup import Principal, load_session, touch_session
 from apps.api.app.auth.sessions import SessionRevoked
 from apps.api.app.auth.tokens import (
     AccessClaims,
@@ -22,7 +21,7 @@ from apps.api.app.auth.tokens import (
     decode_refresh_token,
 )
 from apps.api.app.config import Settings
-from apps.api.app.db import utcnow
+from apps.api.app.db import Reader, utcnow
 from apps.api.app.errors import AppError, NotAuthenticated
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -33,7 +32,7 @@ BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 @dataclass(frozen=True, slots=True)
 class AuthContext:
-    user: User
+    user: Principal
     session_id: uuid.UUID
     claims: AccessClaims
 
@@ -50,12 +49,12 @@ def _not_authenticated() -> NotAuthenticated:
     return NotAuthenticated("Not authenticated", headers={"WWW-Authenticate": "Bearer"})
 
 
-def get_auth_context(request: Request, credentials: BearerDep) -> AuthContext:
+async def get_auth_context(request: Request, credentials: BearerDep) -> AuthContext:
     """Validate the bearer token and check its session is live, in one query.
 
-    A sync dependency: FastAPI runs it in the thread pool once per request (the result is
-    cached for every other dependency that needs it). Revocation is immediate on every
-    replica because the session row is read on each request.
+    Revocation is immediate on every replica because the session row is read on each
+    request; the read runs without a thread hop (see auth/lookup.py), and FastAPI caches
+    the result for every other dependency of the request that needs it.
     """
     if credentials is None:
         raise _not_authenticated()
@@ -63,38 +62,27 @@ def get_auth_context(request: Request, credentials: BearerDep) -> AuthContext:
     claims = decode_access_token(settings.secret, credentials.credentials)
     if claims.session_id is None:
         raise InvalidAccessToken("Invalid access token")
-    with request.app.state.sessionmaker() as db:
-        row = db.execute(
-            select(User, UserSession.revoked_at, UserSession.expires_at, UserSession.last_used_at)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(UserSession.id == claims.session_id, User.id == claims.user_id)
-        ).first()
-        if row is None:
-            raise SessionRevoked()
-        user, revoked_at, expires_at, last_used_at = row
-        now = utcnow()
-        if revoked_at is not None or expires_at <= now or not user.is_active:
-            raise SessionRevoked()
-        if now - last_used_at > LAST_USED_RESOLUTION:
-            # "Last active" for the devices page, written at most once a minute per session.
-            db.execute(
-                update(UserSession)
-                .where(UserSession.id == claims.session_id)
-                .values(last_used_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            db.commit()
-    return AuthContext(user=user, session_id=claims.session_id, claims=claims)
+    reader: Reader = request.app.state.reader
+    row = await load_session(reader, claims.session_id, claims.user_id)
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise SessionRevoked()
+    if not row.user.is_active:
+        raise SessionRevoked()
+    if now - row.last_used_at > LAST_USED_RESOLUTION:
+        # "Last active" for the devices page, written at most once a minute per session.
+        await touch_session(reader, claims.session_id, now)
+    return AuthContext(user=row.user, session_id=claims.session_id, claims=claims)
 
 
 AuthDep = Annotated[AuthContext, Depends(get_auth_context)]
 
 
-async def get_current_user(ctx: AuthDep) -> User:
+async def get_current_user(ctx: AuthDep) -> Principal:
     return ctx.user
 
 
-CurrentUser = Annotated[User, Depends(get_current_user)]
+CurrentUser = Annotated[Principal, Depends(get_current_user)]
 
 
 def _check_request_csrf(request: Request, settings: Settings, session_id: uuid.UUID | None) -> None:

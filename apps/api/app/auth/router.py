@@ -323,7 +323,9 @@ async def me(user: CurrentUser) -> UserOut:
 @router.patch("/me", response_model=UserOut, dependencies=[CsrfProtected])
 def update_profile(data: ProfileUpdate, ctx: AuthDep, db: SessionDep) -> UserOut:
     return UserOut.model_validate(
-        service.update_profile(db, ctx.user, data.model_dump(exclude_unset=True, exclude_none=True))
+        service.update_profile(
+            db, ctx.user.id, data.model_dump(exclude_unset=True, exclude_none=True)
+        )
     )
 
 
@@ -411,7 +413,7 @@ def change_password(
     settings: SettingsDep,
 ) -> DetailOut:
     outcome = service.change_password(
-        db, settings, ctx.user, ctx.session_id, data.current_password, data.new_password
+        db, settings, ctx.user.id, ctx.session_id, data.current_password, data.new_password
     )
     send_mails(request, background, outcome.mails)
     return DetailOut(detail="Your password is changed. Other devices were signed out.")

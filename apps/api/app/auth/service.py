@@ -122,8 +122,8 @@ def create_user(
     return user
 
 
-def update_profile(db: Session, user: User, changes: dict[str, object]) -> User:
-    fresh = db.merge(user)
+def update_profile(db: Session, user_id: uuid.UUID, changes: dict[str, object]) -> User:
+    fresh = db.get_one(User, user_id)
     for field_name in ("display_name", "notify_new_device"):
         if field_name in changes:
             setattr(fresh, field_name, changes[field_name])
@@ -302,16 +302,16 @@ def reset_password(db: Session, token: str, password: str) -> Outcome:
 def change_password(
     db: Session,
     settings: Settings,
-    user: User,
+    user_id: uuid.UUID,
     current_session_id: uuid.UUID | None,
     current_password: str,
     new_password: str,
 ) -> Outcome:
+    user = db.get_one(User, user_id)
     if not passwords.verify_password(user.password_hash, current_password):
         raise WrongCurrentPassword()
     check_password_strength(new_password, user.email, user.email.split("@")[0], user.display_name)
-    fresh = db.merge(user)
-    fresh.password_hash = passwords.hash_password(new_password)
+    user.password_hash = passwords.hash_password(new_password)
     db.commit()
     revoked = revoke_user_sessions(
         db, user.id, RevokeReason.PASSWORD_CHANGED, keep=current_session_id

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, 
 from fastapi.responses import StreamingResponse
 
 from apps.api.app.auth.dependencies import CsrfProtected, CurrentUser
-from apps.api.app.db import SessionDep, utcnow
-from apps.api.app.entries import service, transfer
+from apps.api.app.db import ReaderDep, SessionDep, utcnow
+from apps.api.app.entries import queries, service, transfer
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import (
     EntryCreate,
@@ -34,14 +34,14 @@ IfMatch = Annotated[str | None, Header(description="ETag from GET; stale → 412
 
 
 def _with_etag(response: Response, entry: Entry) -> EntryOut:
-    response.headers["ETag"] = service.etag(entry)
+    response.headers["ETag"] = service.etag(entry.id, entry.version)
     return EntryOut.model_validate(entry)
 
 
 @router.get("", response_model=EntryPage)
-def list_entries(
+async def list_entries(
     user: CurrentUser,
-    db: SessionDep,
+    reader: ReaderDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     q: Annotated[
@@ -52,10 +52,10 @@ def list_entries(
     date_to: Annotated[date | None, Query(alias="to")] = None,
 ) -> EntryPage:
     filters = service.Filters(q=q, tag=tag, date_from=date_from, date_to=date_to)
-    rows, next_cursor = service.list_entries(
-        db, user.id, limit=limit, cursor=cursor, filters=filters
+    rows, next_cursor = await queries.list_entries(
+        reader, user.id, limit=limit, cursor=cursor, filters=filters
     )
-    return EntryPage(items=[EntryOut.model_validate(row) for row in rows], next_cursor=next_cursor)
+    return EntryPage.model_validate({"items": rows, "next_cursor": next_cursor})
 
 
 @router.post(
@@ -105,8 +105,12 @@ def import_entries(
 
 
 @router.get("/{entry_id}", response_model=EntryOut)
-def get_entry(entry: OwnedEntry, response: Response) -> EntryOut:
-    return _with_etag(response, entry)
+async def get_entry(
+    entry_id: str, user: CurrentUser, reader: ReaderDep, response: Response
+) -> EntryOut:
+    entry = await queries.get_entry(reader, user.id, entry_id)
+    response.headers["ETag"] = service.etag(entry["id"], entry["version"])
+    return EntryOut.model_validate(entry)
 
 
 @router.put("/{entry_id}", response_model=EntryOut, dependencies=[CsrfProtected])
@@ -144,5 +148,6 @@ def delete_entry(entry: OwnedEntry, db: SessionDep) -> Response:
 
 
 @tags_router.get("", response_model=list[TagCount])
-def list_tags(user: CurrentUser, db: SessionDep) -> list[TagCount]:
-    return [TagCount(name=name, count=count) for name, count in service.tag_counts(db, user.id)]
+async def list_tags(user: CurrentUser, reader: ReaderDep) -> list[TagCount]:
+    counts = await queries.tag_counts(reader, user.id)
+    return [TagCount(name=name, count=count) for name, count in counts]

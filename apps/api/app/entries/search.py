@@ -20,12 +20,12 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import Session
-
-from apps.api.app.entries.models import Entry
 
 # Objects the search migration creates that the ORM models do not describe.
 SEARCH_OBJECTS = frozenset({"entries_fts", "search_vector", "ix_entries_search_vector"})
+
+# A SELECT of any columns (Select is variadic-generic in SQLAlchemy 2.1).
+AnySelect = Select[*tuple[Any, ...]]
 
 _fts = table("entries_fts", column("entry_id", String), column("rank", Float))
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -52,9 +52,9 @@ def tsquery_terms(text: str) -> str | None:
     return " & ".join(words)
 
 
-def apply_search(db: Session, query: Select[Entry], text: str) -> Select[Entry] | None:
+def apply_search(dialect: str, query: AnySelect, text: str) -> AnySelect | None:
     """Restrict ``query`` to entries matching ``text``, best match first; None if no words."""
-    if db.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         terms = tsquery_terms(text)
         if terms is None:
             return None

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from apps.api.app.db import utcnow
-from apps.api.app.entries import search
 from apps.api.app.entries.models import Entry, EntryTag
 from apps.api.app.errors import AppError, NotFound
 
@@ -47,8 +46,8 @@ class Filters:
 # A keyset cursor: the sort key of the last row served. Opaque to clients (base64url JSON).
 
 
-def encode_cursor(entry: Entry) -> str:
-    return _encode([entry.entry_date.isoformat(), entry.created_at.isoformat(), entry.id.hex])
+def encode_cursor_key(entry_date: date, created_at: datetime, entry_id: uuid.UUID) -> str:
+    return _encode([entry_date.isoformat(), created_at.isoformat(), entry_id.hex])
 
 
 def decode_cursor(cursor: str) -> tuple[date, datetime, uuid.UUID]:
@@ -89,74 +88,27 @@ def decode_offset_cursor(cursor: str) -> int:
 # ---- reads ----------------------------------------------------------------------------------
 
 
-def list_entries(
-    db: Session,
-    user_id: uuid.UUID,
-    *,
-    limit: int,
-    cursor: str | None = None,
-    filters: Filters = Filters(),
-) -> tuple[list[Entry], str | None]:
-    order = (Entry.entry_date.desc(), Entry.created_at.desc(), Entry.id.desc())
-    query = select(Entry).where(Entry.user_id == user_id)
-    if filters.tag:
-        query = query.where(
-            Entry.id.in_(
-                select(EntryTag.entry_id).where(
-                    EntryTag.user_id == user_id, EntryTag.name == filters.tag.strip().lower()
-                )
-            )
-        )
-    if filters.date_from:
-        query = query.where(Entry.entry_date >= filters.date_from)
-    if filters.date_to:
-        query = query.where(Entry.entry_date <= filters.date_to)
-    if filters.q is not None and filters.q.strip():
-        searched = search.apply_search(db, query, filters.q)
-        if searched is None:  # only punctuation: nothing can match
-            return [], None
-        offset = decode_offset_cursor(cursor) if cursor else 0
-        rows = list(db.scalars(searched.order_by(*order).offset(offset).limit(limit + 1)))
-        if len(rows) > limit:
-            return rows[:limit], encode_offset_cursor(offset + limit)
-        return rows, None
-    if cursor:
-        key = decode_cursor(cursor)
-        query = query.where(tuple_(Entry.entry_date, Entry.created_at, Entry.id) < tuple_(*key))
-    rows = list(db.scalars(query.order_by(*order).limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return rows, encode_cursor(rows[-1])
-    return rows, None
+def parse_entry_id(entry_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(entry_id)
+    except ValueError:
+        raise NotFound("Entry not found") from None
 
 
 def get_owned_entry(db: Session, user_id: uuid.UUID, entry_id: str) -> Entry:
     """The entry if it belongs to this user; 404 otherwise (never 403: ids are not confirmed)."""
-    try:
-        ident = uuid.UUID(entry_id)
-    except ValueError:
-        raise NotFound("Entry not found") from None
+    ident = parse_entry_id(entry_id)
     entry = db.scalar(select(Entry).where(Entry.id == ident, Entry.user_id == user_id))
     if entry is None:
         raise NotFound("Entry not found")
     return entry
 
 
-def tag_counts(db: Session, user_id: uuid.UUID) -> list[tuple[str, int]]:
-    rows = db.execute(
-        select(EntryTag.name, func.count())
-        .where(EntryTag.user_id == user_id)
-        .group_by(EntryTag.name)
-        .order_by(func.count().desc(), EntryTag.name)
-    )
-    return [(name, count) for name, count in rows]
-
-
 # ---- writes ---------------------------------------------------------------------------------
 
 
-def etag(entry: Entry) -> str:
-    return f'"{entry.id.hex}.{entry.version}"'
+def etag(entry_id: uuid.UUID, version: int) -> str:
+    return f'"{entry_id.hex}.{version}"'
 
 
 def check_if_match(entry: Entry, if_match: str | None) -> None:
@@ -164,7 +116,7 @@ def check_if_match(entry: Entry, if_match: str | None) -> None:
     if if_match is None:
         return
     candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" in candidates or etag(entry) in candidates:
+    if "*" in candidates or etag(entry.id, entry.version) in candidates:
         return
     raise VersionConflict()
 

@@ -1,0 +1,149 @@
+"""The entry read path (list, one entry, tag counts): Core statements through the Reader.
+
+Reads are the hot path, so they skip the ORM's object construction and the thread pool:
+plain rows become plain dicts that the response models validate. Writes stay in
+service.py on the ORM, in the thread pool. Every statement here is scoped to one user.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, tuple_
+
+from apps.api.app.db import Reader
+from apps.api.app.entries import search
+from apps.api.app.entries.models import Entry, EntryTag
+from apps.api.app.entries.search import AnySelect
+from apps.api.app.entries.service import (
+    Filters,
+    decode_cursor,
+    decode_offset_cursor,
+    encode_cursor_key,
+    encode_offset_cursor,
+    parse_entry_id,
+)
+from apps.api.app.errors import NotFound
+
+_COLUMNS = (
+    Entry.id,
+    Entry.title,
+    Entry.body,
+    Entry.mood,
+    Entry.entry_date,
+    Entry.created_at,
+    Entry.updated_at,
+    Entry.version,
+)
+_ORDER = (Entry.entry_date.desc(), Entry.created_at.desc(), Entry.id.desc())
+_KEY = tuple_(Entry.entry_date, Entry.created_at, Entry.id)
+
+# The common listings, built once with bind parameters: SQLAlchemy memoises their cache
+# keys and compiled forms, so a request only binds values (filters build statements anew).
+_PAGE = select(*_COLUMNS).where(Entry.user_id == bindparam("uid")).order_by(*_ORDER)
+_FIRST_PAGE = _PAGE.limit(bindparam("lim"))
+_NEXT_PAGE = _PAGE.where(
+    tuple_(
+        bindparam("d", type_=Entry.entry_date.type),
+        bindparam("c", type_=Entry.created_at.type),
+        bindparam("i", type_=Entry.id.type),
+    )
+    > _KEY
+).limit(bindparam("lim"))
+_TAGS = (
+    select(EntryTag.entry_id, EntryTag.name)
+    .where(EntryTag.entry_id.in_(bindparam("ids", expanding=True)))
+    .order_by(EntryTag.entry_id, EntryTag.position)
+)
+
+
+async def _with_tags(reader: Reader, rows: list[Any]) -> list[dict[str, Any]]:
+    """Rows → dicts, with each entry's tags from one more query (in their stored order)."""
+    entries = [row._asdict() for row in rows]
+    if not entries:
+        return entries
+    tags: dict[uuid.UUID, list[str]] = defaultdict(list)
+    tag_rows = await reader.all(_TAGS, {"ids": [e["id"] for e in entries]})
+    for tag_row in tag_rows:
+        tags[tag_row.entry_id].append(tag_row.name)
+    for entry in entries:
+        entry["tags"] = tags.get(entry["id"], [])
+    return entries
+
+
+def _filtered(user_id: uuid.UUID, filters: Filters) -> AnySelect:
+    query: AnySelect = select(*_COLUMNS).where(Entry.user_id == user_id)
+    if filters.tag:
+        query = query.where(
+            Entry.id.in_(
+                select(EntryTag.entry_id).where(
+                    EntryTag.user_id == user_id, EntryTag.name == filters.tag.strip().lower()
+                )
+            )
+        )
+    if filters.date_from:
+        query = query.where(Entry.entry_date >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Entry.entry_date <= filters.date_to)
+    return query
+
+
+async def list_entries(
+    reader: Reader,
+    user_id: uuid.UUID,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    filters: Filters = Filters(),
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of entries, newest first (best match first with ``q``), and the next cursor."""
+    query = _filtered(user_id, filters)
+    if filters.q is not None and filters.q.strip():
+        searched = search.apply_search(reader.engine.dialect.name, query, filters.q)
+        if searched is None:  # only punctuation: nothing can match
+            return [], None
+        offset = decode_offset_cursor(cursor) if cursor else 0
+        rows = await reader.all(searched.order_by(*_ORDER).offset(offset).limit(limit + 1))
+        next_cursor = encode_offset_cursor(offset + limit) if len(rows) > limit else None
+        return await _with_tags(reader, rows[:limit]), next_cursor
+    unfiltered = not (filters.tag or filters.date_from or filters.date_to)
+    params: dict[str, Any] = {"uid": user_id, "lim": limit + 1}
+    if cursor:
+        params["d"], params["c"], params["i"] = key = decode_cursor(cursor)
+        if unfiltered:
+            rows = await reader.all(_NEXT_PAGE, params)
+        else:
+            query = query.where(tuple_(*key) > _KEY)
+            rows = await reader.all(query.order_by(*_ORDER).limit(limit + 1))
+    elif unfiltered:
+        rows = await reader.all(_FIRST_PAGE, params)
+    else:
+        rows = await reader.all(query.order_by(*_ORDER).limit(limit + 1))
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        return await _with_tags(reader, rows[:limit]), encode_cursor_key(
+            last.entry_date, last.created_at, last.id
+        )
+    return await _with_tags(reader, rows), None
+
+
+async def get_entry(reader: Reader, user_id: uuid.UUID, entry_id: str) -> dict[str, Any]:
+    """One entry of this user (with ``version`` for the ETag); 404 otherwise, never 403."""
+    ident = parse_entry_id(entry_id)
+    row = await reader.first(select(*_COLUMNS).where(Entry.id == ident, Entry.user_id == user_id))
+    if row is None:
+        raise NotFound("Entry not found")
+    (entry,) = await _with_tags(reader, [row])
+    return entry
+
+
+async def tag_counts(reader: Reader, user_id: uuid.UUID) -> list[tuple[str, int]]:
+    rows = await reader.all(
+        select(EntryTag.name, func.count())
+        .where(EntryTag.user_id == user_id)
+        .group_by(EntryTag.name)
+        .order_by(func.count().desc(), EntryTag.name)
+    )
+    return [(row[0], int(row[1])) for row in rows]
