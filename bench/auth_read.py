@@ -57,9 +57,8 @@ def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[by
             return process
         except httpx.HTTPError:
             if process.poll() is not None:
-                raise SystemExit(
-                    f"server failed: {process.stderr.read().decode() if process.stderr else ''}"
-                )
+                output = process.stderr.read().decode() if process.stderr else ""
+                raise SystemExit(f"server failed: {output}") from None
             time.sleep(0.2)
     process.kill()
     raise SystemExit("server did not start in time")
@@ -182,7 +181,7 @@ def main() -> None:
                 targets = {"journal": journal_port, "bare": bare_port}
                 rows = []
                 for path in PATHS:
-                    for name, port in targets.items():  # warm-up
+                    for port in targets.values():  # warm-up
                         wrk(f"http://127.0.0.1:{port}{path}", token, 1, args.connections)
                     for round_no in range(1, args.rounds + 1):
                         for name, port in targets.items():
@@ -194,7 +193,8 @@ def main() -> None:
                             )
                             rows.append({"path": path, "server": name, "round": round_no, **result})
                             print(
-                                f"  {path:<24} {name:<8} round {round_no}: {result['rps']:>9.0f} req/s",
+                                f"  {path:<24} {name:<8} round {round_no}: "
+                                f"{result['rps']:>9.0f} req/s",
                                 flush=True,
                             )
             finally:
@@ -229,11 +229,13 @@ def main() -> None:
 
     print()
     print(
-        f"{'path':<24} {'journal req/s':>14} {'bare req/s':>11} {'ratio':>7} {'p99 journal':>12} {'p99 bare':>9}"
+        f"{'path':<24} {'journal req/s':>14} {'bare req/s':>11} {'ratio':>7}"
+        f" {'p99 journal':>12} {'p99 bare':>9}"
     )
     for s in summary:
         print(
-            f"{s['path']:<24} {s['journal_rps']:>14.0f} {s['bare_rps']:>11.0f} {s['throughput_ratio']:>7.2f}"
+            f"{s['path']:<24} {s['journal_rps']:>14.0f} {s['bare_rps']:>11.0f}"
+            f" {s['throughput_ratio']:>7.2f}"
             f" {s['journal_p99_ms']:>10.1f}ms {s['bare_p99_ms']:>7.1f}ms"
         )
     print("\nratio = Journal's throughput / the bare route's, same run, medians of the rounds")
