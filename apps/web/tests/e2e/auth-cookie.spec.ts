@@ -154,3 +154,48 @@ test('logout is 403 without the CSRF header and 204 with it, clearing the cookie
   await page.reload();
   await expect(page).toHaveURL(/\/signin/);
 });
+
+test('two tabs that both hit a 401 at once share one refresh and keep the session', async ({
+  context,
+}) => {
+  const first = await context.newPage();
+  await first.goto('/signin');
+  await signIn(first, E2E_USER.email, E2E_USER.password);
+  const second = await context.newPage();
+  await second.goto('/');
+  await expect(second.getByRole('heading', { name: 'Your journal' })).toBeVisible();
+
+  // Both tabs get a 401 on their next call, as with an expired access token.
+  let refreshes = 0;
+  context.on('request', (r) => {
+    if (r.url().endsWith('/api/auth/refresh')) refreshes += 1;
+  });
+  const expired = new Set<string>();
+  await context.route('**/api/tags', async (route) => {
+    const tab = route.request().frame().page() === first ? 'first' : 'second';
+    if (!expired.has(tab)) {
+      expired.add(tab);
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ detail: 'Access token expired', code: 'token_expired' }),
+      });
+      return;
+    }
+    await route.continue();
+  });
+  await Promise.all([first.reload(), second.reload()]);
+  await expect(first.getByRole('heading', { name: 'Your journal' })).toBeVisible();
+  await expect(second.getByRole('heading', { name: 'Your journal' })).toBeVisible();
+  await expect.poll(() => expired.size).toBe(2);
+  // Page loads restore the session through /refresh, then each tab's 401 needs a token:
+  // the Web Locks lock makes the tabs take turns, so nobody presents a rotated-out token.
+  await first.getByRole('link', { name: 'New entry' }).click();
+  await first.getByLabel('Title').fill(`Two tabs ${Date.now()}`);
+  await first.getByLabel('Entry (markdown)').fill('Still signed in.');
+  await first.getByRole('button', { name: 'Save entry' }).click();
+  await expect(first).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  await second.reload();
+  await expect(second.getByRole('heading', { name: 'Your journal' })).toBeVisible();
+  expect(refreshes).toBeGreaterThanOrEqual(2);
+});
