@@ -9,6 +9,7 @@ Two refresh modes, chosen by ``JOURNAL_AUTH_COOKIE_REFRESH``:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, Request, Response, status
@@ -133,6 +134,20 @@ def _bearer_session_id(settings: Settings, credentials: Any) -> uuid.UUID | None
         ).session_id
     except AppError:
         return None
+
+
+def _mail_flow(
+    request: Request,
+    background: BackgroundTasks,
+    limiter: RateLimiter,
+    kind: str,
+    email: str,
+    flow: Callable[[], service.Outcome],
+) -> None:
+    """A "mail me a link" request: rate-limited per address (counted for unknown addresses
+    too, so a 429 says nothing about who has an account), mails sent after the answer."""
+    limiter.check_and_hit(limiter.limits.mail_per_address, kind, email)
+    send_mails(request, background, flow().mails)
 
 
 DETAIL_REGISTERED = "Check your inbox: we sent a link to finish signing up."
@@ -372,9 +387,14 @@ def resend_verification(
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
-    # Counted for unknown addresses too, so a 429 says nothing about who has an account.
-    limiter.check_and_hit(limiter.limits.mail_per_address, "resend", data.email)
-    send_mails(request, background, service.resend_verification(db, settings, data.email).mails)
+    _mail_flow(
+        request,
+        background,
+        limiter,
+        "resend",
+        data.email,
+        lambda: service.resend_verification(db, settings, data.email),
+    )
     return DetailOut(detail=DETAIL_RESENT)
 
 
@@ -392,8 +412,14 @@ def forgot_password(
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
-    limiter.check_and_hit(limiter.limits.mail_per_address, "forgot", data.email)
-    send_mails(request, background, service.request_password_reset(db, settings, data.email).mails)
+    _mail_flow(
+        request,
+        background,
+        limiter,
+        "forgot",
+        data.email,
+        lambda: service.request_password_reset(db, settings, data.email),
+    )
     return DetailOut(detail=DETAIL_FORGOT)
 
 
