@@ -70,6 +70,8 @@ test('search finds entries as you type; export downloads them; import is idempot
     [`Market ${stamp}`, 'Bought pears and bread.'],
   ]) {
     await page.getByRole('link', { name: 'New entry' }).click();
+    // Wait for the new editor: the previous entry's editor may still be on screen.
+    await expect(page.getByRole('heading', { name: 'New entry' })).toBeVisible();
     await page.getByLabel('Title').fill(title!);
     await page.getByLabel('Entry (markdown)').fill(body!);
     await page.getByRole('button', { name: 'Save entry' }).click();

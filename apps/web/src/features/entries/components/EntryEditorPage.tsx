@@ -93,10 +93,11 @@ function Editor({
   const firstField = useRef<HTMLInputElement>(null);
 
   // Autosave the draft shortly after typing stops.
+  const autosave = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (!dirty) return;
-    const timer = window.setTimeout(() => saveDraft(draftKey, form), 400);
-    return () => window.clearTimeout(timer);
+    autosave.current = window.setTimeout(() => saveDraft(draftKey, form), 400);
+    return () => window.clearTimeout(autosave.current);
   }, [form, dirty, draftKey]);
 
   useEffect(() => {
@@ -109,6 +110,8 @@ function Editor({
   }
 
   async function save(force = false) {
+    // A pending autosave must not write back the draft this save is about to clear.
+    window.clearTimeout(autosave.current);
     const body = {
       title: form.title.trim(),
       body: form.body,
@@ -128,6 +131,7 @@ function Editor({
         navigate(`/entries/${created.entry.id}`, { replace: true });
       }
     } catch (err) {
+      saveDraft(draftKey, form); // not saved on the server: keep it on this device
       if (err instanceof ApiError && err.code === 'version_conflict') setConflict(true);
     }
   }
