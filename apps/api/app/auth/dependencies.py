@@ -37,7 +37,8 @@ class AuthContext:
     claims: AccessClaims
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    # Async so FastAPI calls it inline: a sync dependency would cost a thread-pool hop.
     settings: Settings = request.app.state.settings
     return settings
 

@@ -73,7 +73,7 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 # ---- shared helpers --------------------------------------------------------------------------
 
 
-def require_user_mgmt(settings: SettingsDep) -> None:
+async def require_user_mgmt(settings: SettingsDep) -> None:
     if not settings.user_mgmt_enabled:
         raise FeatureDisabled("Self-service accounts are disabled on this server")
 
@@ -81,7 +81,7 @@ def require_user_mgmt(settings: SettingsDep) -> None:
 UserMgmt = Depends(require_user_mgmt)
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+async def get_rate_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
 
