@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from apps.api.app.db import Base, UTCDateTime, new_id, utcnow
@@ -34,16 +34,16 @@ class Entry(Base):
     # writer makes the second commit fail instead of silently overwriting.
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
+    # The tags in the writer's order, kept on the row so that reading a page of entries is
+    # one query; ``tag_rows`` index the same names for tag filters and counts. Both are
+    # written together, by service.set_tags only.
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     tag_rows: Mapped[list[EntryTag]] = relationship(
         cascade="all, delete-orphan",
         passive_deletes=True,
-        lazy="selectin",
+        lazy="select",  # loaded only when tags are rewritten
         order_by="EntryTag.position",
     )
-
-    @property
-    def tags(self) -> list[str]:
-        return [row.name for row in self.tag_rows]
 
 
 class EntryTag(Base):

@@ -1,14 +1,14 @@
 """The entry read path (list, one entry, tag counts): Core statements through the Reader.
 
 Reads are the hot path, so they skip the ORM's object construction and the thread pool:
-plain rows become plain dicts that the response models validate. Writes stay in
+one query per page (the ordered tag list is a column of the entry row), plain rows become
+plain dicts that the response models validate. Writes stay in
 service.py on the ORM, in the thread pool. Every statement here is scoped to one user.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, tuple_
@@ -31,6 +31,7 @@ _COLUMNS = (
     Entry.id,
     Entry.title,
     Entry.body,
+    Entry.tags,
     Entry.mood,
     Entry.entry_date,
     Entry.created_at,
@@ -52,25 +53,10 @@ _NEXT_PAGE = _PAGE.where(
     )
     > _KEY
 ).limit(bindparam("lim"))
-_TAGS = (
-    select(EntryTag.entry_id, EntryTag.name)
-    .where(EntryTag.entry_id.in_(bindparam("ids", expanding=True)))
-    .order_by(EntryTag.entry_id, EntryTag.position)
-)
 
 
-async def _with_tags(reader: Reader, rows: list[Any]) -> list[dict[str, Any]]:
-    """Rows → dicts, with each entry's tags from one more query (in their stored order)."""
-    entries = [row._asdict() for row in rows]
-    if not entries:
-        return entries
-    tags: dict[uuid.UUID, list[str]] = defaultdict(list)
-    tag_rows = await reader.all(_TAGS, {"ids": [e["id"] for e in entries]})
-    for tag_row in tag_rows:
-        tags[tag_row.entry_id].append(tag_row.name)
-    for entry in entries:
-        entry["tags"] = tags.get(entry["id"], [])
-    return entries
+def _dicts(rows: list[Any]) -> list[dict[str, Any]]:
+    return [row._asdict() for row in rows]
 
 
 def _filtered(user_id: uuid.UUID, filters: Filters) -> AnySelect:
@@ -107,7 +93,7 @@ async def list_entries(
         offset = decode_offset_cursor(cursor) if cursor else 0
         rows = await reader.all(searched.order_by(*_ORDER).offset(offset).limit(limit + 1))
         next_cursor = encode_offset_cursor(offset + limit) if len(rows) > limit else None
-        return await _with_tags(reader, rows[:limit]), next_cursor
+        return _dicts(rows[:limit]), next_cursor
     unfiltered = not (filters.tag or filters.date_from or filters.date_to)
     params: dict[str, Any] = {"uid": user_id, "lim": limit + 1}
     if cursor:
@@ -123,10 +109,8 @@ async def list_entries(
         rows = await reader.all(query.order_by(*_ORDER).limit(limit + 1))
     if len(rows) > limit:
         last = rows[limit - 1]
-        return await _with_tags(reader, rows[:limit]), encode_cursor_key(
-            last.entry_date, last.created_at, last.id
-        )
-    return await _with_tags(reader, rows), None
+        return _dicts(rows[:limit]), encode_cursor_key(last.entry_date, last.created_at, last.id)
+    return _dicts(rows), None
 
 
 async def get_entry(reader: Reader, user_id: uuid.UUID, entry_id: str) -> dict[str, Any]:
@@ -135,7 +119,7 @@ async def get_entry(reader: Reader, user_id: uuid.UUID, entry_id: str) -> dict[s
     row = await reader.first(select(*_COLUMNS).where(Entry.id == ident, Entry.user_id == user_id))
     if row is None:
         raise NotFound("Entry not found")
-    (entry,) = await _with_tags(reader, [row])
+    entry: dict[str, Any] = row._asdict()
     return entry
 
 

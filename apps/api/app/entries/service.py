@@ -127,6 +127,8 @@ def check_has_content(title: str, body: str) -> None:
 
 
 def set_tags(entry: Entry, tags: list[str]) -> None:
+    """Write the entry's ordered tag list and its index rows together."""
+    entry.tags = list(tags)
     # Reuse the rows of tags that stay: replacing them would delete and re-insert the
     # same primary key in one flush.
     existing = {row.name: row for row in entry.tag_rows}
