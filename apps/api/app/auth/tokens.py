@@ -10,9 +10,11 @@ import base64
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -37,6 +39,7 @@ class AccessClaims:
     user_id: uuid.UUID
     session_id: uuid.UUID | None
     expires_at: datetime
+    exp: int  # expires_at as a Unix time, for the per-request check
 
 
 def encode_access_token(
@@ -60,15 +63,25 @@ def encode_access_token(
 
 def decode_access_token(secret: bytes, token: str, *, allow_expired: bool = False) -> AccessClaims:
     """Verify signature, type and (unless ``allow_expired``, used by logout) expiry."""
+    claims = _verified_claims(secret, token)
+    if not allow_expired and time.time() >= claims.exp:
+        raise TokenExpired("Access token expired")
+    return claims
+
+
+# A client sends the same access token on every request of its 15 minutes, so the signature
+# check and claim parsing are done once per token and remembered; the expiry above is still
+# checked on every request. Only valid tokens are cached (lru_cache does not keep
+# exceptions), so garbage cannot crowd the cache, and the key includes the secret.
+@lru_cache(maxsize=4096)
+def _verified_claims(secret: bytes, token: str) -> AccessClaims:
     try:
         claims = jwt.decode(
             token,
             secret,
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "exp", "typ"], "verify_exp": not allow_expired},
+            options={"require": ["sub", "exp", "typ"], "verify_exp": False},
         )
-    except jwt.ExpiredSignatureError:
-        raise TokenExpired("Access token expired") from None
     except jwt.PyJWTError:
         raise InvalidAccessToken("Invalid access token") from None
     if claims.get("typ") != ACCESS_TYPE:
@@ -77,9 +90,11 @@ def decode_access_token(secret: bytes, token: str, *, allow_expired: bool = Fals
         user_id = uuid.UUID(str(claims["sub"]))
         sid = claims.get("sid")
         session_id = uuid.UUID(str(sid)) if sid is not None else None
-    except ValueError:
+        exp = int(claims["exp"])
+        expires_at = datetime.fromtimestamp(exp, UTC)
+    except (ValueError, TypeError, OverflowError, OSError):
         raise InvalidAccessToken("Invalid access token") from None
-    return AccessClaims(user_id, session_id, datetime.fromtimestamp(int(claims["exp"]), UTC))
+    return AccessClaims(user_id, session_id, expires_at, exp)
 
 
 # ---- refresh tokens --------------------------------------------------------------------------

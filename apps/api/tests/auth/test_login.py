@@ -5,8 +5,10 @@ from collections.abc import Callable
 from typing import Any
 
 import jwt
+import pytest
 from fastapi.testclient import TestClient
 
+from apps.api.app.auth import tokens
 from apps.api.app.auth.tokens import encode_access_token
 from apps.api.tests.conftest import PASSWORD, TEST_SECRET, login
 
@@ -107,6 +109,19 @@ def test_expired_token_is_401_token_expired(
         algorithm="HS256",
     )
     response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_expired"
+
+
+def test_a_token_that_expires_after_its_first_use_is_refused(
+    client: TestClient, make_user: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Verified tokens are remembered; the expiry must still be checked on every request.
+    bearer = login(client, make_user().email)
+    assert client.get("/api/auth/me", headers=bearer).status_code == 200
+    later = time.time() + 900 + 1  # the default access lifetime, and a second
+    monkeypatch.setattr(tokens.time, "time", lambda: later)
+    response = client.get("/api/auth/me", headers=bearer)
     assert response.status_code == 401
     assert response.json()["code"] == "token_expired"
 
