@@ -157,6 +157,12 @@ DETAIL_FORGOT = "If that address has an account, a link to reset the password is
 
 # ---- sign-in, refresh, sign-out ---------------------------------------------------------------
 
+
+def _login_account_key(email: str, request: Request, settings: Settings) -> tuple[str, str, str]:
+    """The rate-limit key of password guesses against one account from one address."""
+    return ("login", email, client_ip(request, settings) or "unknown")
+
+
 _LOGIN_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -202,8 +208,8 @@ def login(
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> TokenOut:
-    ip = client_ip(request, settings) or "unknown"
-    account_key = ("login", credentials.email, ip)
+    account_key = _login_account_key(credentials.email, request, settings)
+    ip = account_key[2]
     try:
         limiter.check(limiter.limits.login_account_ip, *account_key)
         limiter.check(limiter.limits.login_ip, "login-ip", ip)
@@ -437,9 +443,18 @@ def change_password(
     background: BackgroundTasks,
     db: SessionDep,
     settings: SettingsDep,
+    limiter: LimiterDep,
 ) -> DetailOut:
-    outcome = service.change_password(
-        db, settings, ctx.user.id, ctx.session_id, data.current_password, data.new_password
-    )
+    # Wrong current passwords spend the same failure budget as failed sign-ins, so a
+    # stolen access token is no way around the login limits to guess the password.
+    account_key = _login_account_key(ctx.user.email, request, settings)
+    limiter.check(limiter.limits.login_account_ip, *account_key)
+    try:
+        outcome = service.change_password(
+            db, settings, ctx.user.id, ctx.session_id, data.current_password, data.new_password
+        )
+    except service.WrongCurrentPassword:
+        limiter.hit(limiter.limits.login_account_ip, *account_key)
+        raise
     send_mails(request, background, outcome.mails)
     return DetailOut(detail="Your password is changed. Other devices were signed out.")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from apps.api.tests.conftest import PASSWORD
+from apps.api.tests.conftest import PASSWORD, login
 
 REDIS_URL = os.environ.get("JOURNAL_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
@@ -88,3 +88,28 @@ def test_unknown_and_known_addresses_are_limited_alike(
             for _ in range(3)
         ]
         assert answers == [202, 202, 429]
+
+
+def test_wrong_current_passwords_spend_the_sign_in_budget(
+    limited_client: TestClient, make_user: Callable[..., Any]
+) -> None:
+    user = make_user()
+    headers = login(limited_client, user.email)
+
+    def change(current: str) -> Any:
+        return limited_client.post(
+            "/api/auth/password/change",
+            headers=headers,
+            json={"current_password": current, "new_password": "a-brand-new-passphrase"},
+        )
+
+    for _ in range(3):
+        wrong = change("wrong-password-1")
+        assert wrong.status_code == 400
+        assert wrong.json()["code"] == "invalid_credentials"
+    blocked = change(PASSWORD)
+    assert blocked.status_code == 429
+    assert blocked.json()["code"] == "rate_limited"
+    assert int(blocked.headers["Retry-After"]) > 0
+    # The same budget guards sign-in to that account from this address.
+    assert _login(limited_client, user.email, PASSWORD).status_code == 429
