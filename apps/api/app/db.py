@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -9,7 +10,15 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, Executable, MetaData, create_engine, event
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    Executable,
+    MetaData,
+    create_engine,
+    event,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -87,7 +96,10 @@ class Reader:
     PostgreSQL: on the event loop through SQLAlchemy's asyncio engine (psycopg's native
     async driver), so the I/O never blocks. SQLite: inline, since its reads are local-file
     lookups measured in tens of microseconds, less than the GIL hand-offs of a thread pool
-    hop (which cost milliseconds on a worker pinned to one core).
+    hop (which cost milliseconds on a worker pinned to one core). Inline reads use one
+    long-lived connection: a pool checkout and reset per read would cost more than the
+    read itself. Each read ends its transaction at once, so it never holds a snapshot
+    (WAL readers see every commit) or blocks a checkpoint.
     """
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
@@ -97,13 +109,32 @@ class Reader:
             self.async_engine = create_async_engine(
                 settings.sqlalchemy_url, pool_pre_ping=True, pool_size=10, max_overflow=20
             )
+        self._inline: Connection | None = None
+        # Uncontended in a server (one event loop); it matters where several loops share
+        # an app, as test clients may.
+        self._inline_lock = threading.Lock()
+
+    def _read_inline(self, statement: Executable, params: dict[str, Any]) -> list[Any]:
+        with self._inline_lock:
+            if self._inline is None:
+                self._inline = self.engine.connect()
+            conn = self._inline
+            try:
+                return list(conn.execute(statement, params))
+            except Exception:
+                # A broken connection is replaced on the next read, not reused.
+                self._inline = None
+                conn.close()
+                raise
+            finally:
+                if self._inline is conn:
+                    conn.rollback()
 
     async def all(self, statement: Executable, params: dict[str, Any] | None = None) -> list[Any]:
         if self.async_engine is not None:
             async with self.async_engine.connect() as aconn:
                 return list(await aconn.execute(statement, params or {}))
-        with self.engine.connect() as conn:
-            return list(conn.execute(statement, params or {}))
+        return self._read_inline(statement, params or {})
 
     async def first(self, statement: Executable, params: dict[str, Any] | None = None) -> Any:
         rows = await self.all(statement, params)
@@ -123,6 +154,10 @@ class Reader:
         await anyio.to_thread.run_sync(run)
 
     async def dispose(self) -> None:
+        with self._inline_lock:
+            if self._inline is not None:
+                self._inline.close()
+                self._inline = None
         if self.async_engine is not None:
             await self.async_engine.dispose()
 
