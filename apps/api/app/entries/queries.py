@@ -55,6 +55,7 @@ _NEXT_PAGE = _PAGE.where(
 ).limit(bindparam("lim"))
 
 
+_ONE = select(*_COLUMNS).where(Entry.id == bindparam("id"), Entry.user_id == bindparam("uid"))
 _KEYS = tuple(column.key for column in _COLUMNS)
 
 
@@ -89,28 +90,28 @@ async def list_entries(
     filters: Filters = Filters(),
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of entries, newest first (best match first with ``q``), and the next cursor."""
-    query = _filtered(user_id, filters)
     if filters.q is not None and filters.q.strip():
-        searched = search.apply_search(reader.engine.dialect.name, query, filters.q)
+        searched = search.apply_search(
+            reader.engine.dialect.name, _filtered(user_id, filters), filters.q
+        )
         if searched is None:  # only punctuation: nothing can match
             return [], None
         offset = decode_offset_cursor(cursor) if cursor else 0
         rows = await reader.all(searched.order_by(*_ORDER).offset(offset).limit(limit + 1))
         next_cursor = encode_offset_cursor(offset + limit) if len(rows) > limit else None
         return _dicts(rows[:limit]), next_cursor
-    unfiltered = not (filters.tag or filters.date_from or filters.date_to)
-    params: dict[str, Any] = {"uid": user_id, "lim": limit + 1}
-    if cursor:
-        params["d"], params["c"], params["i"] = key = decode_cursor(cursor)
-        if unfiltered:
-            rows = await reader.all(_NEXT_PAGE, params)
-        else:
+    key = decode_cursor(cursor) if cursor else None
+    if filters.tag or filters.date_from or filters.date_to:
+        query = _filtered(user_id, filters)
+        if key is not None:
             query = query.where(tuple_(*key) > _KEY)
-            rows = await reader.all(query.order_by(*_ORDER).limit(limit + 1))
-    elif unfiltered:
-        rows = await reader.all(_FIRST_PAGE, params)
-    else:
         rows = await reader.all(query.order_by(*_ORDER).limit(limit + 1))
+    else:
+        # The common listing: a prebuilt statement, only values are bound.
+        params: dict[str, Any] = {"uid": user_id, "lim": limit + 1}
+        if key is not None:
+            params["d"], params["c"], params["i"] = key
+        rows = await reader.all(_FIRST_PAGE if key is None else _NEXT_PAGE, params)
     if len(rows) > limit:
         last = rows[limit - 1]
         return _dicts(rows[:limit]), encode_cursor_key(last.entry_date, last.created_at, last.id)
@@ -120,7 +121,7 @@ async def list_entries(
 async def get_entry(reader: Reader, user_id: uuid.UUID, entry_id: str) -> dict[str, Any]:
     """One entry of this user (with ``version`` for the ETag); 404 otherwise, never 403."""
     ident = parse_entry_id(entry_id)
-    row = await reader.first(select(*_COLUMNS).where(Entry.id == ident, Entry.user_id == user_id))
+    row = await reader.first(_ONE, {"id": ident, "uid": user_id})
     if row is None:
         raise NotFound("Entry not found")
     (entry,) = _dicts([row])
