@@ -15,6 +15,7 @@ import { ApiError, errorMessage } from '../../../lib/api-error';
 import type { EntryOut } from '../../../lib/api-client';
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../../../lib/drafts';
 import { useCreateEntry, useDeleteEntry, useEntry, useUpdateEntry } from '../api';
+import { localToday } from '../dates';
 import { MOODS, parseTags } from '../mood';
 
 // The markdown renderer is the largest dependency: load it when a preview is first shown.
@@ -22,17 +23,13 @@ const Markdown = lazy(() => import('./Markdown').then((module) => ({ default: mo
 
 type Form = Omit<Draft, 'savedAt'>;
 
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
 function formFrom(entry: EntryOut | undefined): Form {
   return {
     title: entry?.title ?? '',
     body: entry?.body ?? '',
     tags: entry?.tags.join(', ') ?? '',
     mood: entry?.mood ? String(entry.mood) : '',
-    entryDate: entry?.entry_date ?? today(),
+    entryDate: entry?.entry_date ?? localToday(),
   };
 }
 
@@ -117,7 +114,7 @@ function Editor({
       body: form.body,
       tags: parseTags(form.tags),
       mood: form.mood ? Number(form.mood) : null,
-      entry_date: form.entryDate || today(),
+      entry_date: form.entryDate || localToday(),
     };
     try {
       if (entry) {
