@@ -64,7 +64,8 @@ export default defineConfig({
     },
     {
       name: 'body-mode',
-      testMatch: ['auth-body.spec.ts'],
+      // The backout configuration: the M1 journey, and the Devices page in body mode too.
+      testMatch: ['auth-body.spec.ts', 'devices.spec.ts'],
       use: {
         ...devices['Desktop Chrome'],
         launchOptions,

@@ -1,5 +1,5 @@
-// M5.T1 Devices/Sessions: two browsers signed in as one user; A signs B out from the
-// Devices page, and B's next action lands on the sign-in page.
+// M5.T1 Devices/Sessions, in cookie and in body mode: two browsers signed in as one
+// user; A signs B out from the Devices page, and B's next action lands on sign-in.
 import { expect, test } from '@playwright/test';
 
 import { mailedLink, pathOf, signIn, signUp, uniqueEmail } from './fixtures';
@@ -43,7 +43,10 @@ test('A revokes B on the Devices page; B is sent to sign-in on its next action',
   await expect(pageB.getByRole('row', { name: /Mobile Safari on iOS/ })).toContainText(
     'This device',
   );
-  await pageB.screenshot({ path: 'test-results/devices-phone.png', fullPage: true });
+  await pageB.screenshot({
+    path: `test-results/devices-phone-${test.info().project.name}.png`,
+    fullPage: true,
+  });
 
   await pageA
     .getByRole('navigation', { name: 'Main' })
@@ -53,7 +56,10 @@ test('A revokes B on the Devices page; B is sent to sign-in on its next action',
   const rowA = pageA.getByRole('row', { name: /Firefox on macOS/ });
   await expect(rowA).toContainText('This device');
   await expect(pageA.getByRole('row', { name: /Mobile Safari on iOS/ })).toBeVisible();
-  await pageA.screenshot({ path: 'test-results/devices-desktop.png', fullPage: true });
+  await pageA.screenshot({
+    path: `test-results/devices-desktop-${test.info().project.name}.png`,
+    fullPage: true,
+  });
 
   pageA.once('dialog', (dialog) => void dialog.accept());
   await pageA.getByRole('button', { name: 'Sign out Mobile Safari on iOS' }).click();
