@@ -50,7 +50,11 @@ from apps.api.app.auth.schemas import (
     UserOut,
     VerifyIn,
 )
-from apps.api.app.auth.tokens import decode_access_token, encode_access_token
+from apps.api.app.auth.tokens import (
+    decode_access_token,
+    decode_refresh_token,
+    encode_access_token,
+)
 from apps.api.app.config import Settings
 from apps.api.app.db import SessionDep
 from apps.api.app.errors import (
@@ -308,8 +312,6 @@ def logout(
         session_id = None
         if payload and payload.refresh_token:
             try:
-                from apps.api.app.auth.tokens import decode_refresh_token
-
                 session_id = decode_refresh_token(settings.secret, payload.refresh_token).session_id
             except AppError:
                 session_id = None
