@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Request
@@ -19,11 +19,14 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from apps.api.app.config import Settings
+
+_T = TypeVar("_T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -94,12 +97,18 @@ class Reader:
     """Runs read-only Core statements on the hot read paths without a thread hop.
 
     PostgreSQL: on the event loop through SQLAlchemy's asyncio engine (psycopg's native
-    async driver), so the I/O never blocks. SQLite: inline, since its reads are local-file
-    lookups measured in tens of microseconds, less than the GIL hand-offs of a thread pool
-    hop (which cost milliseconds on a worker pinned to one core). Inline reads use one
-    long-lived connection: a pool checkout and reset per read would cost more than the
-    read itself. Each read ends its transaction at once, so it never holds a snapshot
+    async driver), so the I/O never blocks. Its connections autocommit: a read is one round
+    trip, with no BEGIN before it and no ROLLBACK when the connection goes back to the pool
+    (each statement here is atomic on its own). SQLite: inline, since its reads are
+    local-file lookups measured in tens of microseconds, less than the GIL hand-offs of a
+    thread-pool hop (which cost milliseconds on a worker pinned to one core). Inline reads
+    use one long-lived connection: a pool checkout and reset per read would cost more than
+    the read itself. Each read ends its transaction at once, so it never holds a snapshot
     (WAL readers see every commit) or blocks a checkpoint.
+
+    No pre-ping (one more round trip per read): a connection the server dropped (restart,
+    idle timeout) shows up as an error on use, and since these statements are idempotent
+    they are run once more on a fresh connection.
     """
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
@@ -107,7 +116,10 @@ class Reader:
         self.async_engine: AsyncEngine | None = None
         if engine.dialect.name == "postgresql":
             self.async_engine = create_async_engine(
-                settings.sqlalchemy_url, pool_pre_ping=True, pool_size=10, max_overflow=20
+                settings.sqlalchemy_url,
+                isolation_level="AUTOCOMMIT",
+                pool_size=10,
+                max_overflow=20,
             )
         self._inline: Connection | None = None
         # Uncontended in a server (one event loop); it matters where several loops share
@@ -131,20 +143,26 @@ class Reader:
                     conn.rollback()
 
     async def all(self, statement: Executable, params: dict[str, Any] | None = None) -> list[Any]:
-        if self.async_engine is not None:
-            async with self.async_engine.connect() as aconn:
-                return list(await aconn.execute(statement, params or {}))
-        return self._read_inline(statement, params or {})
+        return await _once_more_if_dropped(lambda: self._read(statement, params or {}))
 
     async def first(self, statement: Executable, params: dict[str, Any] | None = None) -> Any:
         rows = await self.all(statement, params)
         return rows[0] if rows else None
 
     async def write(self, statement: Executable) -> None:
-        """An occasional small write on a read path (e.g. "last used" stamps)."""
+        """An occasional small, idempotent write on a read path (e.g. "last used" stamps)."""
+        await _once_more_if_dropped(lambda: self._write(statement))
+
+    async def _read(self, statement: Executable, params: dict[str, Any]) -> list[Any]:
         if self.async_engine is not None:
-            async with self.async_engine.begin() as aconn:
-                await aconn.execute(statement)
+            async with self.async_engine.connect() as aconn:
+                return list(await aconn.execute(statement, params))
+        return self._read_inline(statement, params)
+
+    async def _write(self, statement: Executable) -> None:
+        if self.async_engine is not None:
+            async with self.async_engine.connect() as aconn:
+                await aconn.execute(statement)  # autocommits
             return
 
         def run() -> None:
@@ -160,6 +178,16 @@ class Reader:
                 self._inline = None
         if self.async_engine is not None:
             await self.async_engine.dispose()
+
+
+async def _once_more_if_dropped(run: Callable[[], Awaitable[_T]]) -> _T:
+    """Run an idempotent statement; if its connection turned out dead, once more on a new one."""
+    try:
+        return await run()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    return await run()
 
 
 async def get_reader(request: Request) -> Reader:
