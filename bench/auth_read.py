@@ -6,8 +6,11 @@ the same JSON, and are loaded in alternating rounds by wrk. Times on shared mach
 a lot, so the result that matters is the ratio measured in the same run, not the numbers.
 
     uv run python bench/auth_read.py [--duration 5] [--rounds 3] [--connections 16]
+        [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
-Prints a table and writes bench/results/auth_read.json.
+On SQLite by default; with --postgres, in a throwaway database created on that server
+(and dropped afterwards). Prints a table and writes bench/results/auth_read.json
+(auth_read_postgresql.json with --postgres).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -23,10 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from sqlalchemy import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -96,6 +103,27 @@ def wrk(url: str, token: str, duration: int, connections: int) -> dict[str, floa
     return {"rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99")}
 
 
+@contextmanager
+def database(postgres_server: str | None, tmp: str) -> Iterator[str]:
+    """The database Journal runs on: a file in ``tmp``, or a throwaway PostgreSQL database."""
+    if not postgres_server:
+        yield f"sqlite:///{tmp}/bench.db"
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"journal_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield str(make_url(postgres_server).set(database=name).render_as_string(False))
+    finally:
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -103,14 +131,17 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=5, help="seconds per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--postgres", metavar="SERVER_URL", help="run Journal on PostgreSQL (this server)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk (make bench installs it)")
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, database(args.postgres, tmp) as database_url:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JOURNAL_", "PROMETHEUS_"))}
         env |= {
-            "JOURNAL_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+            "JOURNAL_DATABASE_URL": database_url,
             "JOURNAL_SECRET_KEY": "benchmark-secret-key-0123456789abcdef",
             "JOURNAL_WEB_DIST": f"{tmp}/no-web",
             "JOURNAL_RATE_LOGIN_ACCOUNT_IP": "1000/minute",
@@ -242,14 +273,16 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     report = {
         "benchmark": "auth_read",
+        "database": "postgresql" if args.postgres else "sqlite",
         "measured_at": datetime.now(UTC).isoformat(),
-        "settings": vars(args),
+        "settings": {k: v for k, v in vars(args).items() if k != "postgres"},  # no credentials
         "machine": {"cpus": os.cpu_count()},
         "summary": summary,
         "rounds": rows,
     }
-    (RESULTS / "auth_read.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {RESULTS / 'auth_read.json'}")
+    out = RESULTS / ("auth_read_postgresql.json" if args.postgres else "auth_read.json")
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
