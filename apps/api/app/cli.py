@@ -14,7 +14,8 @@ from apps.api.app import migrate
 from apps.api.app.auth import service as auth_service
 from apps.api.app.auth.sessions import RevokeReason, revoke_session_by_id
 from apps.api.app.config import load_settings
-from apps.api.app.db import make_engine, make_sessionmaker
+from apps.api.app.db.engine import make_engine
+from apps.api.app.db.session import make_sessionmaker
 from apps.api.app.errors import AppError
 from apps.api.app.metrics import prepare_multiprocess_dir
 from apps.api.app.sessions import service as sessions_service

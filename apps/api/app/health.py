@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from apps.api.app.auth.dependencies import SettingsDep
-from apps.api.app.db import SessionDep
+from apps.api.app.db.session import DbSession
 from apps.api.app.errors import AppError
 
 router = APIRouter(prefix="/api", tags=["operations"])
@@ -25,7 +25,7 @@ class PublicConfig(BaseModel):
 
 
 @router.get("/health", response_model=HealthOut)
-def health(db: SessionDep) -> HealthOut:
+def health(db: DbSession) -> HealthOut:
     try:
         db.execute(text("SELECT 1"))
     except Exception:

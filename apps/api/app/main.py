@@ -13,7 +13,9 @@ from fastapi.routing import APIRoute
 from apps.api.app import health, metrics, migrate
 from apps.api.app.auth.router import router as auth_router
 from apps.api.app.config import Settings, load_settings
-from apps.api.app.db import Reader, make_engine, make_sessionmaker
+from apps.api.app.db.engine import make_engine
+from apps.api.app.db.reader import Reader
+from apps.api.app.db.session import make_sessionmaker
 from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from apps.api.app import models_registry  # noqa: F401  (imports every model)
-from apps.api.app.db import Base
+from apps.api.app.db.base import Base
 from apps.api.app.entries.search import SEARCH_OBJECTS
 
 config = context.config
@@ -36,7 +36,7 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     from apps.api.app.config import load_settings
-    from apps.api.app.db import make_engine
+    from apps.api.app.db.engine import make_engine
 
     engine = make_engine(load_settings())
     with engine.connect() as conn:

@@ -20,7 +20,9 @@ from sqlalchemy.engine import make_url
 from apps.api.app import migrate, models_registry  # noqa: F401
 from apps.api.app.auth import service as auth_service
 from apps.api.app.config import Settings
-from apps.api.app.db import Base, make_engine, make_sessionmaker
+from apps.api.app.db.base import Base
+from apps.api.app.db.engine import make_engine
+from apps.api.app.db.session import make_sessionmaker
 from apps.api.tests.mailsink import MailSink
 
 with warnings.catch_warnings():

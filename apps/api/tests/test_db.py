@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from apps.api.app.db import Reader
+from apps.api.app.db.reader import Reader
 from apps.api.tests.conftest import login
 
 

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, inspect, select, text
 
 from apps.api.app import migrate
-from apps.api.app.db import Base
+from apps.api.app.db.base import Base
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.search import SEARCH_OBJECTS
 

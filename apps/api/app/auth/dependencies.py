@@ -21,7 +21,8 @@ from apps.api.app.auth.tokens import (
     decode_refresh_token,
 )
 from apps.api.app.config import Settings
-from apps.api.app.db import Reader, utcnow
+from apps.api.app.db.base import utcnow
+from apps.api.app.db.reader import Reader
 from apps.api.app.errors import AppError, NotAuthenticated
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)

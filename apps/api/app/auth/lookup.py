@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Update, bindparam, select, update
 
 from apps.api.app.auth.models import User, UserSession
-from apps.api.app.db import Reader
+from apps.api.app.db.reader import Reader
 
 
 @dataclass(frozen=True, slots=True)

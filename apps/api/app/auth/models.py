@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, Uuid, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from apps.api.app.db import Base, UTCDateTime, new_id, utcnow
+from apps.api.app.db.base import Base, UTCDateTime, new_id, utcnow
 
 
 class User(Base):

@@ -56,7 +56,7 @@ from apps.api.app.auth.tokens import (
     encode_access_token,
 )
 from apps.api.app.config import Settings
-from apps.api.app.db import SessionDep
+from apps.api.app.db.session import DbSession
 from apps.api.app.errors import (
     AppError,
     FeatureDisabled,
@@ -208,7 +208,7 @@ def login(
     request: Request,
     response: Response,
     background: BackgroundTasks,
-    db: SessionDep,
+    db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> TokenOut:
@@ -264,7 +264,7 @@ def login(
 def refresh(
     request: Request,
     response: Response,
-    db: SessionDep,
+    db: DbSession,
     settings: SettingsDep,
     payload: Annotated[RefreshIn | None, Body(description="Body mode only")] = None,
 ) -> Any:
@@ -293,7 +293,7 @@ def refresh(
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 def logout(
     request: Request,
-    db: SessionDep,
+    db: DbSession,
     settings: SettingsDep,
     credentials: BearerDep,
     payload: Annotated[LogoutIn | None, Body(description="Body mode: the refresh token")] = None,
@@ -344,7 +344,7 @@ async def me(user: CurrentUser) -> UserOut:
 
 
 @router.patch("/me", response_model=UserOut, dependencies=[CsrfProtected])
-def update_profile(data: ProfileUpdate, ctx: AuthDep, db: SessionDep) -> UserOut:
+def update_profile(data: ProfileUpdate, ctx: AuthDep, db: DbSession) -> UserOut:
     return UserOut.model_validate(
         service.update_profile(
             db, ctx.user.id, data.model_dump(exclude_unset=True, exclude_none=True)
@@ -365,7 +365,7 @@ def register(
     data: RegisterIn,
     request: Request,
     background: BackgroundTasks,
-    db: SessionDep,
+    db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
@@ -376,7 +376,7 @@ def register(
 
 
 @router.post("/verify", response_model=DetailOut, dependencies=[UserMgmt])
-def verify(data: VerifyIn, db: SessionDep) -> DetailOut:
+def verify(data: VerifyIn, db: DbSession) -> DetailOut:
     service.verify_email(db, data.token)
     return DetailOut(detail="Your email is confirmed. You can sign in now.")
 
@@ -391,7 +391,7 @@ def resend_verification(
     data: EmailIn,
     request: Request,
     background: BackgroundTasks,
-    db: SessionDep,
+    db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
@@ -416,7 +416,7 @@ def forgot_password(
     data: EmailIn,
     request: Request,
     background: BackgroundTasks,
-    db: SessionDep,
+    db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
@@ -432,7 +432,7 @@ def forgot_password(
 
 
 @router.post("/password/reset", response_model=DetailOut, dependencies=[UserMgmt])
-def reset_password(data: ResetIn, db: SessionDep) -> DetailOut:
+def reset_password(data: ResetIn, db: DbSession) -> DetailOut:
     service.reset_password(db, data.token, data.password)
     return DetailOut(detail="Your password is changed and every device was signed out.")
 
@@ -443,7 +443,7 @@ def change_password(
     ctx: AuthDep,
     request: Request,
     background: BackgroundTasks,
-    db: SessionDep,
+    db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:

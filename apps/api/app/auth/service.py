@@ -14,7 +14,7 @@ from apps.api.app.auth.models import EmailToken, User
 from apps.api.app.auth.sessions import RevokeReason, revoke_user_sessions
 from apps.api.app.auth.tokens import hash_email_token, new_email_token
 from apps.api.app.config import Settings
-from apps.api.app.db import utcnow
+from apps.api.app.db.base import utcnow
 from apps.api.app.errors import AppError
 from apps.api.app.mail import templates
 from apps.api.app.mail.mailer import Mail

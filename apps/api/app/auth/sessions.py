@@ -24,7 +24,7 @@ from apps.api.app.auth.tokens import (
     new_rid,
 )
 from apps.api.app.config import Settings
-from apps.api.app.db import utcnow
+from apps.api.app.db.base import utcnow
 from apps.api.app.errors import AppError
 
 GRACE = timedelta(seconds=10)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from apps.api.app.db import Base, UTCDateTime, new_id, utcnow
+from apps.api.app.db.base import Base, UTCDateTime, new_id, utcnow
 
 
 class Entry(Base):

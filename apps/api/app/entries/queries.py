@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select, tuple_
 
-from apps.api.app.db import Reader
+from apps.api.app.db.reader import Reader
 from apps.api.app.entries import search
 from apps.api.app.entries.models import Entry, EntryTag
 from apps.api.app.entries.search import AnySelect

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, 
 from fastapi.responses import StreamingResponse
 
 from apps.api.app.auth.dependencies import CsrfProtected, CurrentUser
-from apps.api.app.db import ReaderDep, SessionDep, utcnow
+from apps.api.app.db.base import utcnow
+from apps.api.app.db.reader import ReaderDep
+from apps.api.app.db.session import DbSession
 from apps.api.app.entries import queries, service, transfer
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import (
@@ -25,7 +27,7 @@ router = APIRouter(prefix="/api/entries", tags=["entries"])
 tags_router = APIRouter(prefix="/api/tags", tags=["entries"])
 
 
-def valid_owned_entry(entry_id: str, user: CurrentUser, db: SessionDep) -> Entry:
+def valid_owned_entry(entry_id: str, user: CurrentUser, db: DbSession) -> Entry:
     return service.get_owned_entry(db, user.id, entry_id)
 
 
@@ -62,7 +64,7 @@ async def list_entries(
     "", response_model=EntryOut, status_code=status.HTTP_201_CREATED, dependencies=[CsrfProtected]
 )
 def create_entry(
-    data: EntryCreate, user: CurrentUser, db: SessionDep, response: Response
+    data: EntryCreate, user: CurrentUser, db: DbSession, response: Response
 ) -> EntryOut:
     entry = service.create_entry(db, user.id, data.model_dump())
     response.headers["Location"] = f"/api/entries/{entry.id}"
@@ -97,7 +99,7 @@ def export_entries(
 def import_entries(
     file: Annotated[UploadFile, File(description="A JSON export or a markdown zip export")],
     user: CurrentUser,
-    db: SessionDep,
+    db: DbSession,
 ) -> transfer.ImportResult:
     """Add the entries of an export file. Idempotent: entries already here are skipped."""
     entries = transfer.parse_import(file.file.read())
@@ -117,7 +119,7 @@ async def get_entry(
 def replace_entry(
     data: EntryReplace,
     entry: OwnedEntry,
-    db: SessionDep,
+    db: DbSession,
     response: Response,
     if_match: IfMatch = None,
 ) -> EntryOut:
@@ -130,7 +132,7 @@ def replace_entry(
 def patch_entry(
     data: EntryPatch,
     entry: OwnedEntry,
-    db: SessionDep,
+    db: DbSession,
     response: Response,
     if_match: IfMatch = None,
 ) -> EntryOut:
@@ -142,7 +144,7 @@ def patch_entry(
 
 
 @router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[CsrfProtected])
-def delete_entry(entry: OwnedEntry, db: SessionDep) -> Response:
+def delete_entry(entry: OwnedEntry, db: DbSession) -> Response:
     service.delete_entry(db, entry)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

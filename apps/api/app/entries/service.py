@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from apps.api.app.db import utcnow
+from apps.api.app.db.base import utcnow
 from apps.api.app.entries.models import Entry, EntryTag
 from apps.api.app.errors import AppError, NotFound
 

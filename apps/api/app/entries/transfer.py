@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from apps.api.app.db import utcnow
+from apps.api.app.db.base import utcnow
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import Body, Mood, Tags, Title
 from apps.api.app.entries.service import check_has_content, set_tags

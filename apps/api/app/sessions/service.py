@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from apps.api.app.auth.models import EmailToken, UserSession
-from apps.api.app.db import utcnow
+from apps.api.app.db.base import utcnow
 from apps.api.app.sessions.devices import device_label
 from apps.api.app.sessions.schemas import SessionOut
 

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from apps.api.app.auth.models import UserSession
-from apps.api.app.db import utcnow
+from apps.api.app.db.base import utcnow
 from apps.api.tests.conftest import PASSWORD
 
 

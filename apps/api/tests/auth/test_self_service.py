@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from apps.api.app.auth.models import EmailToken
-from apps.api.app.db import utcnow
+from apps.api.app.db.base import utcnow
 from apps.api.tests.conftest import PASSWORD
 from apps.api.tests.mailsink import MailSink, link_in, text_of
 

@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import update
 
 from apps.api.app.auth.models import UserSession
-from apps.api.app.db import utcnow
+from apps.api.app.db.base import utcnow
 from apps.api.tests.conftest import PASSWORD
 from apps.api.tests.mailsink import MailSink, link_in
 

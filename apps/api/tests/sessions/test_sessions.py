@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 
 from apps.api.app.auth.models import UserSession
-from apps.api.app.db import utcnow
+from apps.api.app.db.base import utcnow
 from apps.api.app.sessions.devices import device_label
 from apps.api.tests.conftest import PASSWORD, run_journal
 from apps.api.tests.mailsink import MailSink
