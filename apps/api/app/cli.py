@@ -12,13 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from apps.api.app import migrate
 from apps.api.app.auth import service as auth_service
-from apps.api.app.auth.sessions import RevokeReason, revoke_session_by_id
 from apps.api.app.config import load_settings
 from apps.api.app.db.engine import make_engine
 from apps.api.app.db.session import make_sessionmaker
+from apps.api.app.devices import service as devices_service
 from apps.api.app.errors import AppError
 from apps.api.app.metrics import prepare_multiprocess_dir
-from apps.api.app.sessions import service as sessions_service
 
 app = typer.Typer(help="Journal administration.", no_args_is_help=True, add_completion=False)
 users_app = typer.Typer(help="Create users and set passwords.", no_args_is_help=True)
@@ -81,7 +80,7 @@ def set_password(email: str, password_stdin: PasswordStdin = False) -> None:
         if user is None:
             raise _fail(f"no user with email {email.strip().lower()}")
         try:
-            auth_service.set_password(db, user, password, revoke_reason=RevokeReason.ADMIN)
+            auth_service.set_password(db, user, password)
         except AppError as exc:
             raise _fail(exc.detail) from None
     typer.echo(f"password updated for {user.email}")
@@ -112,7 +111,7 @@ def sessions_list(email: str) -> None:
         user = auth_service.get_user_by_email(db, email)
         if user is None:
             raise _fail(f"no user with email {email.strip().lower()}")
-        rows = sessions_service.describe(sessions_service.live_sessions(db, user.id), None)
+        rows = devices_service.list_devices(db, user.id, None)
     if not rows:
         typer.echo(f"{user.email} has no live sessions")
     for row in rows:
@@ -131,7 +130,7 @@ def sessions_revoke(session_id: str) -> None:
     except ValueError:
         raise _fail(f"{session_id!r} is not a session id") from None
     with _sessionmaker()() as db:
-        if not revoke_session_by_id(db, ident, RevokeReason.ADMIN):
+        if not devices_service.admin_sign_out(db, ident):
             raise _fail(f"no live session {ident}")
     typer.echo(f"revoked session {ident}")
 
@@ -140,7 +139,7 @@ def sessions_revoke(session_id: str) -> None:
 def sessions_prune() -> None:
     """Delete sessions and mailed tokens that ended over a week ago."""
     with _sessionmaker()() as db:
-        sessions, tokens = sessions_service.prune(db)
+        sessions, tokens = auth_service.prune(db)
     typer.echo(f"pruned {sessions} sessions and {tokens} tokens")
 
 

@@ -71,11 +71,6 @@ class NotAuthenticated(AppError):
     code = "not_authenticated"
 
 
-class InvalidToken(AppError):
-    status_code = 401
-    code = "invalid_token"
-
-
 class NotFound(AppError):
     status_code = 404
     code = "not_found"
@@ -84,16 +79,6 @@ class NotFound(AppError):
 class FeatureDisabled(AppError):
     status_code = 404
     code = "feature_disabled"
-
-
-class Forbidden(AppError):
-    status_code = 403
-    code = "forbidden"
-
-
-class Conflict(AppError):
-    status_code = 409
-    code = "conflict"
 
 
 class RateLimited(AppError):

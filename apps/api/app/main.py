@@ -11,11 +11,13 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from apps.api.app import health, metrics, migrate
+from apps.api.app.auth import service as auth_service
 from apps.api.app.auth.router import router as auth_router
 from apps.api.app.config import Settings, load_settings
 from apps.api.app.db.engine import make_engine
 from apps.api.app.db.reader import Reader
 from apps.api.app.db.session import make_sessionmaker
+from apps.api.app.devices.router import router as devices_router
 from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
@@ -23,8 +25,6 @@ from apps.api.app.logging_setup import configure_logging
 from apps.api.app.mail.mailer import make_mailer
 from apps.api.app.middleware import ApiGuardMiddleware, MetricsMiddleware
 from apps.api.app.ratelimit import RateLimiter
-from apps.api.app.sessions import service as sessions_service
-from apps.api.app.sessions.router import router as sessions_router
 from apps.api.app.web import mount_web
 
 log = logging.getLogger("journal")
@@ -44,7 +44,7 @@ async def _prune_periodically(app: FastAPI) -> None:
         await asyncio.sleep(PRUNE_INTERVAL_SECONDS)
         try:
             with app.state.sessionmaker() as db:
-                removed = await asyncio.to_thread(sessions_service.prune, db)
+                removed = await asyncio.to_thread(auth_service.prune, db)
             log.info("pruned %d ended sessions and %d used/expired tokens", *removed)
         except Exception:
             log.exception("session pruning failed; will retry")
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router, responses=COMMON_ERRORS)
     app.include_router(auth_router, responses=COMMON_ERRORS)
-    app.include_router(sessions_router, responses=COMMON_ERRORS)
+    app.include_router(devices_router, responses=COMMON_ERRORS)
     app.include_router(entries_router, responses=COMMON_ERRORS)
     app.include_router(tags_router, responses=COMMON_ERRORS)
     app.include_router(metrics.router)

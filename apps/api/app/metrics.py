@@ -1,4 +1,5 @@
-"""The Prometheus metrics, defined in one place, and the /metrics exporter.
+"""The HTTP metrics and the /metrics exporter (each domain defines its own counters, e.g.
+``auth/metrics.py``; they all land in the default registry exported here).
 
 Several worker processes (``journal serve --workers N``) share one view through
 prometheus_client's multiprocess mode: each process writes its samples to files under
@@ -26,13 +27,6 @@ from prometheus_client import (
 from apps.api.app.config import Settings
 from apps.api.app.errors import NotAuthenticated, NotFound
 
-LOGIN_SUCCESS = Counter("auth_login_success_total", "Successful sign-ins", ["provider"])
-LOGIN_FAIL = Counter("auth_login_fail_total", "Failed sign-ins by reason", ["reason"])
-REFRESH_ROTATIONS = Counter(
-    "auth_refresh_rotations_total", "Refresh tokens rotated (grace answers excluded)"
-)
-REVOCATIONS = Counter("auth_revocations_total", "Sessions revoked, by reason", ["reason"])
-
 HTTP_REQUESTS = Counter(
     "http_requests_total",
     "HTTP requests by route template, method and status",
@@ -44,23 +38,6 @@ HTTP_LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
-
-LOGIN_FAIL_REASONS = ("invalid_credentials", "email_not_verified", "rate_limited", "user_disabled")
-REVOCATION_REASONS = (
-    "logout",
-    "session_revoked",
-    "password_reset",
-    "password_changed",
-    "refresh_reused",
-    "admin",
-)
-
-# Pre-create the label sets dashboards plot, so they read 0 instead of "no data".
-LOGIN_SUCCESS.labels(provider="password")
-for _reason in LOGIN_FAIL_REASONS:
-    LOGIN_FAIL.labels(reason=_reason)
-for _reason in REVOCATION_REASONS:
-    REVOCATIONS.labels(reason=_reason)
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 

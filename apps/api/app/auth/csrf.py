@@ -14,21 +14,11 @@ import hmac
 import secrets
 import uuid
 
-from apps.api.app.errors import AppError
+from apps.api.app.auth.exceptions import CsrfFailed
 
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "X-CSRF-Token"
 _ANONYMOUS = "anonymous"
-
-
-class CsrfFailed(AppError):
-    status_code = 403
-    code = "csrf_failed"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Missing or invalid CSRF token: send the csrftoken cookie's value in X-CSRF-Token"
-        )
 
 
 def _mac(secret: bytes, session_id: uuid.UUID | None, nonce: str) -> str:

@@ -10,20 +10,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from apps.api.app.auth.cookies import REFRESH_COOKIE
 from apps.api.app.auth.csrf import CSRF_COOKIE, CSRF_HEADER, check_csrf
+from apps.api.app.auth.exceptions import InvalidToken, SessionRevoked
 from apps.api.app.auth.lookup import Principal, load_session, touch_session
-from apps.api.app.auth.sessions import SessionRevoked
-from apps.api.app.auth.tokens import (
-    AccessClaims,
-    InvalidAccessToken,
-    decode_access_token,
-    decode_refresh_token,
-)
+from apps.api.app.auth.tokens import AccessClaims, decode_access_token
 from apps.api.app.config import Settings
 from apps.api.app.db.base import utcnow
 from apps.api.app.db.reader import Reader
-from apps.api.app.errors import AppError, NotAuthenticated
+from apps.api.app.errors import NotAuthenticated
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -63,7 +57,7 @@ async def get_auth_context(request: Request, credentials: BearerDep) -> AuthCont
     settings: Settings = request.app.state.settings
     claims = decode_access_token(settings.secret, credentials.credentials)
     if claims.session_id is None:
-        raise InvalidAccessToken("Invalid access token")
+        raise InvalidToken("Invalid access token")
     reader: Reader = request.app.state.reader
     row = await load_session(reader, claims.session_id, claims.user_id)
     now = utcnow()
@@ -87,7 +81,7 @@ async def get_current_user(ctx: AuthDep) -> Principal:
 CurrentUser = Annotated[Principal, Depends(get_current_user)]
 
 
-def _check_request_csrf(request: Request, settings: Settings, session_id: uuid.UUID | None) -> None:
+def check_request_csrf(request: Request, settings: Settings, session_id: uuid.UUID | None) -> None:
     check_csrf(
         settings.secret,
         request.cookies.get(CSRF_COOKIE),
@@ -104,18 +98,7 @@ async def require_csrf(request: Request, ctx: AuthDep) -> None:
     """
     settings: Settings = request.app.state.settings
     if settings.auth_cookie_refresh:
-        _check_request_csrf(request, settings, ctx.session_id)
-
-
-def refresh_cookie_session_id(request: Request, settings: Settings) -> uuid.UUID | None:
-    """The session named by a well-formed refresh cookie (MAC checked), if any."""
-    token = request.cookies.get(REFRESH_COOKIE)
-    if not token:
-        return None
-    try:
-        return decode_refresh_token(settings.secret, token).session_id
-    except AppError:
-        return None
+        check_request_csrf(request, settings, ctx.session_id)
 
 
 CsrfProtected = Depends(require_csrf)

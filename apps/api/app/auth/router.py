@@ -1,14 +1,11 @@
-"""/api/auth routes. Thin: parse, rate-limit, call the services, shape the answer.
+"""/api/auth routes: validate, call the use case (``signin``, ``service``), shape the answer.
 
-Two refresh modes, chosen by ``JOURNAL_AUTH_COOKIE_REFRESH``:
-- cookie mode (M4.T1): the refresh token lives in an HttpOnly cookie, responses carry the
-  access token only, and unsafe calls need the signed double-submit CSRF header;
-- body mode (M1): the refresh token travels in JSON bodies, no cookies, no CSRF.
+Token delivery in cookie or body mode is ``transport``'s; rate limits, sessions, metrics and
+notices belong to the use cases.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -16,14 +13,7 @@ from fastapi import APIRouter, BackgroundTasks, Body, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from apps.api.app import metrics
-from apps.api.app.auth import service, sessions
-from apps.api.app.auth.cookies import (
-    REFRESH_COOKIE,
-    clear_auth_cookies,
-    set_csrf_cookie,
-    set_refresh_cookie,
-)
+from apps.api.app.auth import service, signin, transport
 from apps.api.app.auth.csrf import CSRF_COOKIE, csrf_token_valid, issue_csrf_token
 from apps.api.app.auth.dependencies import (
     AuthDep,
@@ -31,10 +21,9 @@ from apps.api.app.auth.dependencies import (
     CsrfProtected,
     CurrentUser,
     SettingsDep,
-    _check_request_csrf,
-    refresh_cookie_session_id,
+    check_request_csrf,
 )
-from apps.api.app.auth.models import User, UserSession
+from apps.api.app.auth.exceptions import WrongCurrentPassword
 from apps.api.app.auth.schemas import (
     ChangePasswordIn,
     CsrfOut,
@@ -50,26 +39,11 @@ from apps.api.app.auth.schemas import (
     UserOut,
     VerifyIn,
 )
-from apps.api.app.auth.tokens import (
-    decode_access_token,
-    decode_refresh_token,
-    encode_access_token,
-)
-from apps.api.app.config import Settings
 from apps.api.app.db.session import DbSession
-from apps.api.app.errors import (
-    AppError,
-    FeatureDisabled,
-    NotAuthenticated,
-    RateLimited,
-    error_response,
-)
+from apps.api.app.errors import AppError, FeatureDisabled, error_response
 from apps.api.app.http import client_ip, read_json_or_form
-from apps.api.app.mail import templates
 from apps.api.app.mail.mailer import Mail
 from apps.api.app.ratelimit import RateLimiter
-from apps.api.app.sessions import service as sessions_service
-from apps.api.app.sessions.devices import device_label
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -99,47 +73,6 @@ def send_mails(request: Request, background: BackgroundTasks, mails: list[Mail])
         background.add_task(request.app.state.mailer.send, mail)
 
 
-def _user_agent(request: Request) -> str | None:
-    return request.headers.get("user-agent")
-
-
-def _access_token(settings: Settings, user: User, session: UserSession) -> str:
-    return encode_access_token(settings.secret, user.id, settings.access_ttl_seconds, session.id)
-
-
-def _token_answer(
-    settings: Settings,
-    response: Response,
-    user: User,
-    session: UserSession,
-    refresh: str,
-    request: Request,
-) -> TokenOut:
-    """Cookie mode: access token in the body, refresh (and CSRF) in cookies. Body mode: both."""
-    access = _access_token(settings, user, session)
-    if not settings.auth_cookie_refresh:
-        return TokenOut(
-            access_token=access, expires_in=settings.access_ttl_seconds, refresh_token=refresh
-        )
-    set_refresh_cookie(response, settings, refresh)
-    current_csrf = request.cookies.get(CSRF_COOKIE)
-    if not csrf_token_valid(settings.secret, current_csrf, session.id):
-        set_csrf_cookie(response, settings, issue_csrf_token(settings.secret, session.id))
-    return TokenOut(access_token=access, expires_in=settings.access_ttl_seconds)
-
-
-def _bearer_session_id(settings: Settings, credentials: Any) -> uuid.UUID | None:
-    """The session named by a bearer token, expired or not (signature still checked)."""
-    if credentials is None:
-        return None
-    try:
-        return decode_access_token(
-            settings.secret, credentials.credentials, allow_expired=True
-        ).session_id
-    except AppError:
-        return None
-
-
 def _mail_flow(
     request: Request,
     background: BackgroundTasks,
@@ -160,11 +93,6 @@ DETAIL_FORGOT = "If that address has an account, a link to reset the password is
 
 
 # ---- sign-in, refresh, sign-out ---------------------------------------------------------------
-
-
-def _login_account_key(email: str, request: Request, settings: Settings) -> tuple[str, str, str]:
-    """The rate-limit key of password guesses against one account from one address."""
-    return ("login", email, client_ip(request, settings) or "unknown")
 
 
 _LOGIN_BODY: dict[str, Any] = {
@@ -212,47 +140,19 @@ def login(
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> TokenOut:
-    account_key = _login_account_key(credentials.email, request, settings)
-    ip = account_key[2]
-    try:
-        limiter.check(limiter.limits.login_account_ip, *account_key)
-        limiter.check(limiter.limits.login_ip, "login-ip", ip)
-    except RateLimited:
-        metrics.LOGIN_FAIL.labels(reason="rate_limited").inc()
-        raise
-    try:
-        user = service.authenticate(
-            db,
-            credentials.email,
-            credentials.password,
-            require_verified=settings.require_email_verification,
-        )
-    except service.InvalidCredentials as exc:
-        limiter.hit(limiter.limits.login_account_ip, *account_key)
-        limiter.hit(limiter.limits.login_ip, "login-ip", ip)
-        reason = "user_disabled" if isinstance(exc, service.UserDisabled) else exc.code
-        metrics.LOGIN_FAIL.labels(reason=reason).inc()
-        raise
-    except service.EmailNotVerified:
-        metrics.LOGIN_FAIL.labels(reason="email_not_verified").inc()
-        raise
-    limiter.clear(limiter.limits.login_account_ip, *account_key)
-    session, refresh = sessions.create_session(
-        db, user, settings, ip=ip, user_agent=_user_agent(request)
+    signed_in = signin.sign_in_with_password(
+        db,
+        settings,
+        limiter,
+        email=credentials.email,
+        password=credentials.password,
+        ip=client_ip(request, settings),
+        user_agent=request.headers.get("user-agent"),
     )
-    metrics.LOGIN_SUCCESS.labels(provider="password").inc()
-    if user.notify_new_device and sessions_service.is_new_device(
-        db, user.id, session.user_agent, exclude=session.id
-    ):
-        notice = templates.new_device(
-            user.email,
-            device_label(session.user_agent),
-            session.ip,
-            session.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-            f"{settings.public_url}/settings/devices",
-        )
-        send_mails(request, background, [notice])
-    return _token_answer(settings, response, user, session, refresh, request)
+    send_mails(request, background, signed_in.mails)
+    return transport.token_answer(
+        request, response, settings, signed_in.user, signed_in.session, signed_in.refresh_token
+    )
 
 
 @router.post(
@@ -268,25 +168,20 @@ def refresh(
     settings: SettingsDep,
     payload: Annotated[RefreshIn | None, Body(description="Body mode only")] = None,
 ) -> Any:
-    if settings.auth_cookie_refresh:
-        token = request.cookies.get(REFRESH_COOKIE)  # any body token is ignored
-    else:
-        token = payload.refresh_token if payload else None
-    if not token:
-        raise NotAuthenticated("No refresh token")
+    token = transport.presented_refresh_token(
+        request, settings, payload.refresh_token if payload else None
+    )
     try:
-        outcome = sessions.rotate_refresh_token(
-            db, settings, token, ip=client_ip(request, settings)
-        )
+        rotation = signin.refresh(db, settings, token, ip=client_ip(request, settings))
     except AppError as exc:
         if not settings.auth_cookie_refresh:
             raise
         # A dead cookie is useless: clear it so the browser stops sending it.
         failed = error_response(exc.status_code, exc.detail, exc.code, exc.headers)
-        clear_auth_cookies(failed, settings)
+        transport.clear_auth_cookies(failed, settings)
         return failed
-    return _token_answer(
-        settings, response, outcome.user, outcome.session, outcome.refresh_token, request
+    return transport.token_answer(
+        request, response, settings, rotation.user, rotation.session, rotation.refresh_token
     )
 
 
@@ -302,27 +197,17 @@ def logout(
 
     Idempotent: 204 also when there is no session or it is already gone.
     """
-    session_id: uuid.UUID | None
     if settings.auth_cookie_refresh:
-        session_id = refresh_cookie_session_id(request, settings) or _bearer_session_id(
-            settings, credentials
-        )
-        _check_request_csrf(request, settings, session_id)
+        session_id = transport.refresh_cookie_session_id(request, settings)
     else:
-        session_id = None
-        if payload and payload.refresh_token:
-            try:
-                session_id = decode_refresh_token(settings.secret, payload.refresh_token).session_id
-            except AppError:
-                session_id = None
-        session_id = session_id or _bearer_session_id(settings, credentials)
-    if session_id is not None:
-        sessions.revoke_session_by_id(db, session_id, sessions.RevokeReason.LOGOUT)
-    answer = Response(status_code=status.HTTP_204_NO_CONTENT)
+        session_id = transport.refresh_token_session_id(
+            settings, payload.refresh_token if payload else None
+        )
+    session_id = session_id or transport.bearer_session_id(settings, credentials)
     if settings.auth_cookie_refresh:
-        clear_auth_cookies(answer, settings)
-        answer.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return answer
+        check_request_csrf(request, settings, session_id)
+    signin.sign_out(db, session_id)
+    return transport.signed_out_answer(settings)
 
 
 @router.get("/csrf", response_model=CsrfOut)
@@ -330,11 +215,11 @@ def csrf(request: Request, response: Response, settings: SettingsDep) -> CsrfOut
     """Issue (or confirm) the CSRF token; bound to the refresh cookie's session if any."""
     if not settings.auth_cookie_refresh:
         raise FeatureDisabled("CSRF tokens are only used in cookie mode")
-    session_id = refresh_cookie_session_id(request, settings)
+    session_id = transport.refresh_cookie_session_id(request, settings)
     token = request.cookies.get(CSRF_COOKIE)
     if not token or not csrf_token_valid(settings.secret, token, session_id):
         token = issue_csrf_token(settings.secret, session_id)
-    set_csrf_cookie(response, settings, token)
+    transport.set_csrf_cookie(response, settings, token)
     return CsrfOut(csrf_token=token)
 
 
@@ -449,13 +334,13 @@ def change_password(
 ) -> DetailOut:
     # Wrong current passwords spend the same failure budget as failed sign-ins, so a
     # stolen access token is no way around the login limits to guess the password.
-    account_key = _login_account_key(ctx.user.email, request, settings)
+    account_key = signin.login_account_key(ctx.user.email, client_ip(request, settings))
     limiter.check(limiter.limits.login_account_ip, *account_key)
     try:
         outcome = service.change_password(
             db, settings, ctx.user.id, ctx.session_id, data.current_password, data.new_password
         )
-    except service.WrongCurrentPassword:
+    except WrongCurrentPassword:
         limiter.hit(limiter.limits.login_account_ip, *account_key)
         raise
     send_mails(request, background, outcome.mails)

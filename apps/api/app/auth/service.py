@@ -1,4 +1,10 @@
-"""Account logic: plain arguments in, models (and mails to send) out, domain errors raised."""
+"""Account use cases: create, verify, reset and change passwords, profile, delete, prune.
+
+Plain arguments in, models (and mails to send) out, domain errors (``auth.exceptions``)
+raised. Each public function is one use case and commits once; the ``_helpers`` and
+``sessions`` only flush, so a failure half-way leaves nothing half-done. Sign-in, refresh and
+sign-out live in ``signin``.
+"""
 
 from __future__ import annotations
 
@@ -6,73 +12,26 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from apps.api.app.auth import passwords
+from apps.api.app.auth import metrics, passwords, sessions
+from apps.api.app.auth.exceptions import (
+    EmailTaken,
+    InvalidEmailToken,
+    WeakPassword,
+    WrongCurrentPassword,
+)
 from apps.api.app.auth.models import EmailToken, User
-from apps.api.app.auth.sessions import RevokeReason, revoke_user_sessions
+from apps.api.app.auth.reasons import Purpose, RevokeReason
 from apps.api.app.auth.tokens import hash_email_token, new_email_token
 from apps.api.app.config import Settings
 from apps.api.app.db.base import utcnow
-from apps.api.app.errors import AppError
 from apps.api.app.mail import templates
 from apps.api.app.mail.mailer import Mail
 
 VERIFY_TTL = timedelta(hours=24)
 RESET_TTL = timedelta(hours=1)
-
-
-class Purpose:
-    VERIFY = "verify"
-    RESET = "reset"
-
-
-class InvalidCredentials(AppError):
-    status_code = 401
-    code = "invalid_credentials"
-
-    def __init__(self) -> None:
-        super().__init__("Incorrect email or password")
-
-
-class UserDisabled(InvalidCredentials):
-    """Answered exactly like wrong credentials; told apart only in metrics."""
-
-
-class EmailNotVerified(AppError):
-    status_code = 403
-    code = "email_not_verified"
-
-    def __init__(self) -> None:
-        super().__init__("Confirm your email address first: we sent you a link.")
-
-
-class WrongCurrentPassword(AppError):
-    # 400, not 401: a 401 would make the client refresh its token and retry.
-    status_code = 400
-    code = "invalid_credentials"
-
-    def __init__(self) -> None:
-        super().__init__("Your current password is not correct.")
-
-
-class WeakPassword(AppError):
-    status_code = 422
-    code = "weak_password"
-
-
-class EmailTaken(AppError):
-    status_code = 409
-    code = "email_taken"
-
-
-class InvalidEmailToken(AppError):
-    status_code = 400
-    code = "invalid_token"
-
-    def __init__(self) -> None:
-        super().__init__("This link is invalid, expired or already used. Ask for a new one.")
 
 
 @dataclass
@@ -87,14 +46,101 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password_strength(password: str, *user_inputs: str) -> None:
+def link(settings: Settings, path: str, token: str | None = None) -> str:
+    return f"{settings.public_url}{path}" + (f"?token={token}" if token else "")
+
+
+def check_new_password(
+    password: str, *, email: str, display_name: str = "", field: str = "password"
+) -> None:
+    """Refuse a weak password, or one made of the account's own address or name."""
+    user_inputs = (email, email.split("@")[0], display_name)
     problem = passwords.password_problem(password, tuple(u for u in user_inputs if u))
     if problem:
-        raise WeakPassword(problem)
+        raise WeakPassword(problem, field)
 
 
 def get_user_by_email(db: Session, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# ---- helpers (flush only) --------------------------------------------------------------------
+
+
+def _apply_new_password(
+    db: Session,
+    user: User,
+    password: str,
+    *,
+    revoke_reason: RevokeReason,
+    keep: uuid.UUID | None = None,
+    field: str = "password",
+) -> int:
+    """The one way a password changes: check it, store its hash, void every outstanding reset
+    link and revoke the user's sessions (but ``keep``). Returns how many were revoked."""
+    check_new_password(password, email=user.email, display_name=user.display_name, field=field)
+    user.password_hash = passwords.hash_password(password)
+    _expire_tokens(db, user.id, Purpose.RESET)
+    revoked = sessions.revoke_user_sessions(db, user.id, revoke_reason, keep=keep)
+    db.flush()
+    return revoked
+
+
+def _issue_email_token(db: Session, user: User, purpose: Purpose, ttl: timedelta) -> str:
+    token, token_hash = new_email_token()
+    now = utcnow()
+    db.add(
+        EmailToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+    )
+    db.flush()
+    return token
+
+
+def _consume_email_token(db: Session, token: str, purpose: Purpose) -> User:
+    """Mark the token used (single use, atomically) and return its user. On failure nothing
+    is committed: the use case raises and its transaction is rolled back."""
+    now = utcnow()
+    row = db.scalar(
+        select(EmailToken).where(
+            EmailToken.token_hash == hash_email_token(token), EmailToken.purpose == purpose
+        )
+    )
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        raise InvalidEmailToken()
+    claimed = db.execute(
+        update(EmailToken)
+        .where(EmailToken.id == row.id, EmailToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidEmailToken()
+    user = db.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise InvalidEmailToken()
+    return user
+
+
+def _expire_tokens(db: Session, user_id: uuid.UUID, purpose: Purpose) -> None:
+    db.execute(
+        update(EmailToken)
+        .where(
+            EmailToken.user_id == user_id,
+            EmailToken.purpose == purpose,
+            EmailToken.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+# ---- administration (CLI) and profile --------------------------------------------------------
 
 
 def create_user(
@@ -107,7 +153,7 @@ def create_user(
     verified: bool = False,
 ) -> User:
     email = normalise_email(email)
-    check_password_strength(password, email, email.split("@")[0], display_name)
+    check_new_password(password, email=email, display_name=display_name)
     if get_user_by_email(db, email) is not None:
         raise EmailTaken(f"A user with email {email} already exists")
     user = User(
@@ -137,96 +183,23 @@ def delete_user(db: Session, user: User) -> None:
     db.commit()
 
 
-def set_password(db: Session, user: User, password: str, *, revoke_reason: str | None) -> None:
-    """Set a new password; ``revoke_reason`` ends every session of the user (CLI, reset)."""
-    check_password_strength(password, user.email, user.email.split("@")[0], user.display_name)
-    user.password_hash = passwords.hash_password(password)
+def set_password(db: Session, user: User, password: str) -> int:
+    """An administrator sets a password (CLI): every session of the user ends with it."""
+    revoked = _apply_new_password(db, user, password, revoke_reason=RevokeReason.ADMIN)
     db.commit()
-    if revoke_reason:
-        revoke_user_sessions(db, user.id, revoke_reason)
+    metrics.revoked(RevokeReason.ADMIN, revoked)
+    return revoked
 
 
-def authenticate(db: Session, email: str, password: str, *, require_verified: bool) -> User:
-    """The user for these credentials, or ``InvalidCredentials``.
-
-    Unknown emails still run one argon2 verification so timing does not reveal which
-    addresses have accounts. An unverified account is only reported once the password
-    is right (and so only to its owner).
-    """
-    user = get_user_by_email(db, email)
-    ok = passwords.verify_password(user.password_hash if user else None, password)
-    if user is None or not ok:
-        raise InvalidCredentials()
-    if not user.is_active:
-        raise UserDisabled()
-    if require_verified and not user.email_verified:
-        raise EmailNotVerified()
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-        db.commit()
-    return user
-
-
-# ---- mailed tokens ---------------------------------------------------------------------------
-
-
-def _issue_email_token(db: Session, user: User, purpose: str, ttl: timedelta) -> str:
-    token, token_hash = new_email_token()
-    now = utcnow()
-    db.add(
-        EmailToken(
-            user_id=user.id,
-            purpose=purpose,
-            token_hash=token_hash,
-            created_at=now,
-            expires_at=now + ttl,
-        )
+def prune(db: Session) -> tuple[int, int]:
+    """Delete sessions and mailed tokens that ended more than a week ago."""
+    removed_sessions = sessions.prune_sessions(db)
+    cutoff = utcnow() - sessions.PRUNE_AFTER
+    tokens = db.execute(
+        delete(EmailToken).where(or_(EmailToken.expires_at < cutoff, EmailToken.used_at < cutoff))
     )
     db.commit()
-    return token
-
-
-def _consume_email_token(db: Session, token: str, purpose: str) -> User:
-    """Mark the token used (single use, atomically) and return its user."""
-    now = utcnow()
-    row = db.scalar(
-        select(EmailToken).where(
-            EmailToken.token_hash == hash_email_token(token), EmailToken.purpose == purpose
-        )
-    )
-    if row is None or row.used_at is not None or row.expires_at <= now:
-        raise InvalidEmailToken()
-    claimed = db.execute(
-        update(EmailToken)
-        .where(EmailToken.id == row.id, EmailToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        db.rollback()
-        raise InvalidEmailToken()
-    user = db.get(User, row.user_id)
-    if user is None or not user.is_active:
-        db.rollback()
-        raise InvalidEmailToken()
-    return user
-
-
-def _expire_tokens(db: Session, user_id: uuid.UUID, purpose: str) -> None:
-    db.execute(
-        update(EmailToken)
-        .where(
-            EmailToken.user_id == user_id,
-            EmailToken.purpose == purpose,
-            EmailToken.used_at.is_(None),
-        )
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _link(settings: Settings, path: str, token: str | None = None) -> str:
-    return f"{settings.public_url}{path}" + (f"?token={token}" if token else "")
+    return removed_sessions, int(tokens.rowcount)  # type: ignore[attr-defined]
 
 
 # ---- self-service flows ----------------------------------------------------------------------
@@ -237,24 +210,26 @@ def register(
 ) -> Outcome:
     """Same visible outcome for new and known addresses: only the mail differs."""
     email = normalise_email(email)
-    check_password_strength(password, email, email.split("@")[0], display_name)
+    check_new_password(password, email=email, display_name=display_name)
     # Hash before looking the address up, so both branches cost the same argon2 work.
     password_hash = passwords.hash_password(password)
     existing = get_user_by_email(db, email)
     if existing is None:
         user = User(email=email, password_hash=password_hash, display_name=display_name)
         db.add(user)
-        db.commit()
+        db.flush()
         token = _issue_email_token(db, user, Purpose.VERIFY, VERIFY_TTL)
-        return Outcome([templates.verify_email(email, _link(settings, "/verify", token))])
+        db.commit()
+        return Outcome([templates.verify_email(email, link(settings, "/verify", token))])
     if not existing.email_verified:
         # Re-send the link; nothing else changes (the password is not replaced).
         token = _issue_email_token(db, existing, Purpose.VERIFY, VERIFY_TTL)
-        return Outcome([templates.verify_email(email, _link(settings, "/verify", token))])
+        db.commit()
+        return Outcome([templates.verify_email(email, link(settings, "/verify", token))])
     return Outcome(
         [
             templates.already_registered(
-                email, _link(settings, "/signin"), _link(settings, "/forgot-password")
+                email, link(settings, "/signin"), link(settings, "/forgot-password")
             )
         ]
     )
@@ -273,7 +248,8 @@ def resend_verification(db: Session, settings: Settings, email: str) -> Outcome:
     if user is None or user.email_verified or not user.is_active:
         return Outcome()
     token = _issue_email_token(db, user, Purpose.VERIFY, VERIFY_TTL)
-    return Outcome([templates.verify_email(user.email, _link(settings, "/verify", token))])
+    db.commit()
+    return Outcome([templates.verify_email(user.email, link(settings, "/verify", token))])
 
 
 def request_password_reset(db: Session, settings: Settings, email: str) -> Outcome:
@@ -283,20 +259,20 @@ def request_password_reset(db: Session, settings: Settings, email: str) -> Outco
     # Only the newest link works.
     _expire_tokens(db, user.id, Purpose.RESET)
     token = _issue_email_token(db, user, Purpose.RESET, RESET_TTL)
-    return Outcome(
-        [templates.reset_password(user.email, _link(settings, "/reset-password", token))]
-    )
+    db.commit()
+    return Outcome([templates.reset_password(user.email, link(settings, "/reset-password", token))])
 
 
 def reset_password(db: Session, token: str, password: str) -> Outcome:
+    """Set the password from a mailed link: every session ends, in the same transaction."""
     user = _consume_email_token(db, token, Purpose.RESET)
-    check_password_strength(password, user.email, user.email.split("@")[0], user.display_name)
-    user.password_hash = passwords.hash_password(password)
     # Following a mailed link proves the address, too.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
+    revoked = _apply_new_password(db, user, password, revoke_reason=RevokeReason.PASSWORD_RESET)
     db.commit()
-    return Outcome(revoked_sessions=revoke_user_sessions(db, user.id, RevokeReason.PASSWORD_RESET))
+    metrics.revoked(RevokeReason.PASSWORD_RESET, revoked)
+    return Outcome(revoked_sessions=revoked)
 
 
 def change_password(
@@ -307,16 +283,21 @@ def change_password(
     current_password: str,
     new_password: str,
 ) -> Outcome:
+    """Change a known password: every other session ends, in the same transaction."""
     user = db.get_one(User, user_id)
     if not passwords.verify_password(user.password_hash, current_password):
         raise WrongCurrentPassword()
-    check_password_strength(new_password, user.email, user.email.split("@")[0], user.display_name)
-    user.password_hash = passwords.hash_password(new_password)
-    db.commit()
-    revoked = revoke_user_sessions(
-        db, user.id, RevokeReason.PASSWORD_CHANGED, keep=current_session_id
+    revoked = _apply_new_password(
+        db,
+        user,
+        new_password,
+        revoke_reason=RevokeReason.PASSWORD_CHANGED,
+        keep=current_session_id,
+        field="new_password",
     )
+    db.commit()
+    metrics.revoked(RevokeReason.PASSWORD_CHANGED, revoked)
     return Outcome(
-        [templates.password_changed(user.email, _link(settings, "/forgot-password"))],
+        [templates.password_changed(user.email, link(settings, "/forgot-password"))],
         revoked_sessions=revoked,
     )

@@ -1,9 +1,13 @@
-"""Session lifecycle: create on sign-in, rotate the refresh token, revoke.
+"""Session lifecycle, its one owner: create on sign-in, rotate the refresh token, revoke, list,
+prune. A session (``UserSession``) is one signed-in device.
 
-A session is one signed-in device. Its refresh token is derived from (id, rid); every use
-rotates ``rid``. A rotated-out token presented again means it was copied: the session is
-revoked (reuse detection) — except for the immediate parent within a short grace window,
-which two tabs refreshing at once produce, and which gets the *current* token back.
+Its refresh token is derived from (id, rid); every use rotates ``rid``. A rotated-out token
+presented again means it was copied: the session is revoked (reuse detection) — except for
+the immediate parent within a short grace window, which two tabs refreshing at once produce,
+and which gets the *current* token back.
+
+These are helpers of the use cases in ``signin``/``service`` and ``devices``: they change
+rows and ``flush``; the use case commits once and counts the metrics.
 """
 
 from __future__ import annotations
@@ -12,60 +16,25 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from apps.api.app import metrics
+from apps.api.app.auth.exceptions import InvalidToken, RefreshReused, SessionRevoked, TokenExpired
 from apps.api.app.auth.models import User, UserSession
-from apps.api.app.auth.tokens import (
-    InvalidRefreshToken,
-    decode_refresh_token,
-    encode_refresh_token,
-    new_rid,
-)
+from apps.api.app.auth.reasons import RevokeReason
+from apps.api.app.auth.tokens import decode_refresh_token, encode_refresh_token, new_rid
 from apps.api.app.config import Settings
 from apps.api.app.db.base import utcnow
-from apps.api.app.errors import AppError
+from apps.api.app.useragent import device_label
 
 GRACE = timedelta(seconds=10)
 ABSOLUTE_LIFETIME = timedelta(days=90)
-
-
-class SessionRevoked(AppError):
-    status_code = 401
-    code = "session_revoked"
-
-    def __init__(self) -> None:
-        super().__init__("This session has ended. Sign in again.")
-
-
-class RefreshReused(AppError):
-    status_code = 401
-    code = "refresh_reused"
-
-    def __init__(self) -> None:
-        super().__init__("This refresh token was already used; the session has been ended.")
-
-
-class RefreshExpired(AppError):
-    status_code = 401
-    code = "token_expired"
-
-    def __init__(self) -> None:
-        super().__init__("This session has expired. Sign in again.")
-
-
-class RevokeReason:
-    LOGOUT = "logout"
-    SESSION_REVOKED = "session_revoked"
-    PASSWORD_RESET = "password_reset"  # noqa: S105 - a reason label
-    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason label
-    REFRESH_REUSED = "refresh_reused"
-    ADMIN = "admin"
+# Revoked and expired rows are kept this long (audit, "signed out" answers), then deleted.
+PRUNE_AFTER = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
-class RefreshOutcome:
+class Rotation:
     session: UserSession
     user: User
     refresh_token: str
@@ -92,7 +61,7 @@ def create_session(
         user_agent=(user_agent or "")[:512] or None,
     )
     db.add(session)
-    db.commit()
+    db.flush()
     return session, encode_refresh_token(settings.secret, session.id, session.rid)
 
 
@@ -107,18 +76,22 @@ def _load(db: Session, session_id: uuid.UUID) -> tuple[UserSession, User] | None
 
 def rotate_refresh_token(
     db: Session, settings: Settings, token: str, *, ip: str | None = None
-) -> RefreshOutcome:
-    """Exchange a refresh token for the next one (or the current one, within grace)."""
+) -> Rotation:
+    """Exchange a refresh token for the next one (or the current one, within grace).
+
+    Raises ``RefreshReused`` after revoking (flushing) the session: the caller commits that
+    revocation before answering.
+    """
     claims = decode_refresh_token(settings.secret, token)
     loaded = _load(db, claims.session_id)
     if loaded is None:
-        raise InvalidRefreshToken("Invalid refresh token")
+        raise InvalidToken("Invalid refresh token")
     session, user = loaded
     now = utcnow()
     if session.revoked_at is not None or not user.is_active:
         raise SessionRevoked()
     if session.expires_at <= now:
-        raise RefreshExpired()
+        raise TokenExpired("This session has expired. Sign in again.")
 
     if claims.rid == session.rid:
         next_rid = new_rid()
@@ -137,13 +110,12 @@ def rotate_refresh_token(
             )
             .execution_options(synchronize_session=False)
         )
-        db.commit()
         if result.rowcount == 1:  # type: ignore[attr-defined]
-            metrics.REFRESH_ROTATIONS.inc()
-            db.refresh(session)
-            return RefreshOutcome(
+            return Rotation(
                 session, user, encode_refresh_token(settings.secret, session.id, next_rid), True
             )
+        # Lost the race: end this transaction to see the winner's row.
+        db.rollback()
         db.refresh(session)
 
     if (
@@ -151,49 +123,45 @@ def rotate_refresh_token(
         and session.rotated_at is not None
         and now - session.rotated_at <= GRACE
     ):
-        return RefreshOutcome(
+        return Rotation(
             session, user, encode_refresh_token(settings.secret, session.id, session.rid), False
         )
 
     # A token we signed but that is neither current nor the fresh parent: it was copied.
-    revoke_session(db, session, RevokeReason.REFRESH_REUSED)
-    raise RefreshReused()
+    revoked = revoke_session(db, session.id, RevokeReason.REFRESH_REUSED)
+    raise RefreshReused(newly_revoked=revoked)
 
 
-def revoke_session(db: Session, session: UserSession, reason: str) -> bool:
-    """Revoke one session; True if this call revoked it (False if it was already)."""
+def revoke_session(
+    db: Session, session_id: uuid.UUID, reason: RevokeReason, *, user_id: uuid.UUID | None = None
+) -> bool:
+    """Revoke one live session (of ``user_id``, if given); True if this call revoked it."""
+    query = update(UserSession).where(
+        UserSession.id == session_id, UserSession.revoked_at.is_(None)
+    )
+    if user_id is not None:
+        query = query.where(UserSession.user_id == user_id)
     result = db.execute(
-        update(UserSession)
-        .where(UserSession.id == session.id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoke_reason=reason)
-        .execution_options(synchronize_session=False)
+        query.values(revoked_at=utcnow(), revoke_reason=reason).execution_options(
+            synchronize_session=False
+        )
     )
-    db.commit()
-    revoked = int(result.rowcount)  # type: ignore[attr-defined]
-    if revoked:
-        metrics.REVOCATIONS.labels(reason=reason).inc()
-    return bool(revoked)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def revoke_session_by_id(db: Session, session_id: uuid.UUID, reason: str) -> bool:
-    session = db.get(UserSession, session_id)
-    return revoke_session(db, session, reason) if session else False
-
-
-def revoke_owned_session(
-    db: Session, user_id: uuid.UUID, session_id: uuid.UUID, reason: str
-) -> bool | None:
-    """Revoke a session of this user; None if the user has no such session."""
-    session = db.scalar(
-        select(UserSession).where(UserSession.id == session_id, UserSession.user_id == user_id)
+def owns_session(db: Session, user_id: uuid.UUID, session_id: uuid.UUID) -> bool:
+    return (
+        db.scalar(
+            select(UserSession.id).where(
+                UserSession.id == session_id, UserSession.user_id == user_id
+            )
+        )
+        is not None
     )
-    if session is None:
-        return None
-    return revoke_session(db, session, reason)
 
 
 def revoke_user_sessions(
-    db: Session, user_id: uuid.UUID, reason: str, *, keep: uuid.UUID | None = None
+    db: Session, user_id: uuid.UUID, reason: RevokeReason, *, keep: uuid.UUID | None = None
 ) -> int:
     """Revoke every live session of a user (but ``keep``); returns how many."""
     query = update(UserSession).where(
@@ -206,8 +174,43 @@ def revoke_user_sessions(
             synchronize_session=False
         )
     )
-    db.commit()
-    revoked = int(result.rowcount)  # type: ignore[attr-defined]
-    if revoked:
-        metrics.REVOCATIONS.labels(reason=reason).inc(revoked)
-    return revoked
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def live_sessions(db: Session, user_id: uuid.UUID) -> list[UserSession]:
+    now = utcnow()
+    return list(
+        db.scalars(
+            select(UserSession)
+            .where(
+                UserSession.user_id == user_id,
+                UserSession.revoked_at.is_(None),
+                UserSession.expires_at > now,
+            )
+            .order_by(UserSession.last_used_at.desc(), UserSession.id)
+        )
+    )
+
+
+def is_new_device(
+    db: Session, user_id: uuid.UUID, user_agent: str | None, exclude: uuid.UUID
+) -> bool:
+    """True when the user has signed in before, but never from this kind of device."""
+    label = device_label(user_agent)
+    previous = db.scalars(
+        select(UserSession.user_agent).where(
+            UserSession.user_id == user_id, UserSession.id != exclude
+        )
+    ).all()
+    return bool(previous) and all(device_label(ua) != label for ua in previous)
+
+
+def prune_sessions(db: Session) -> int:
+    """Delete sessions that ended more than PRUNE_AFTER ago."""
+    cutoff = utcnow() - PRUNE_AFTER
+    result = db.execute(
+        delete(UserSession).where(
+            or_(UserSession.expires_at < cutoff, UserSession.revoked_at < cutoff)
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -18,20 +18,10 @@ from functools import lru_cache
 
 import jwt
 
-from apps.api.app.errors import AppError
+from apps.api.app.auth.exceptions import InvalidToken, TokenExpired
 
 ALGORITHM = "HS256"
 ACCESS_TYPE = "access"
-
-
-class TokenExpired(AppError):
-    status_code = 401
-    code = "token_expired"
-
-
-class InvalidAccessToken(AppError):
-    status_code = 401
-    code = "invalid_token"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +73,9 @@ def _verified_claims(secret: bytes, token: str) -> AccessClaims:
             options={"require": ["sub", "exp", "typ"], "verify_exp": False},
         )
     except jwt.PyJWTError:
-        raise InvalidAccessToken("Invalid access token") from None
+        raise InvalidToken("Invalid access token") from None
     if claims.get("typ") != ACCESS_TYPE:
-        raise InvalidAccessToken("Invalid access token")
+        raise InvalidToken("Invalid access token")
     try:
         user_id = uuid.UUID(str(claims["sub"]))
         sid = claims.get("sid")
@@ -93,7 +83,7 @@ def _verified_claims(secret: bytes, token: str) -> AccessClaims:
         exp = int(claims["exp"])
         expires_at = datetime.fromtimestamp(exp, UTC)
     except (ValueError, TypeError, OverflowError, OSError):
-        raise InvalidAccessToken("Invalid access token") from None
+        raise InvalidToken("Invalid access token") from None
     return AccessClaims(user_id, session_id, expires_at, exp)
 
 
@@ -126,20 +116,15 @@ def decode_refresh_token(secret: bytes, token: str) -> RefreshClaims:
     """Check the MAC in constant time; a token we did not issue is a 401 ``invalid_token``."""
     parts = token.split(".")
     if len(parts) != 3 or len(token) > 256:
-        raise InvalidRefreshToken("Invalid refresh token")
+        raise InvalidToken("Invalid refresh token")
     sid_hex, rid, mac = parts
     try:
         session_id = uuid.UUID(hex=sid_hex)
     except ValueError:
-        raise InvalidRefreshToken("Invalid refresh token") from None
+        raise InvalidToken("Invalid refresh token") from None
     if not hmac.compare_digest(mac, _refresh_mac(secret, session_id, rid)):
-        raise InvalidRefreshToken("Invalid refresh token")
+        raise InvalidToken("Invalid refresh token")
     return RefreshClaims(session_id, rid)
-
-
-class InvalidRefreshToken(AppError):
-    status_code = 401
-    code = "invalid_token"
 
 
 # ---- mailed single-use tokens ----------------------------------------------------------------

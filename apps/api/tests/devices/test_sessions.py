@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from apps.api.app.auth.models import UserSession
 from apps.api.app.db.base import utcnow
-from apps.api.app.sessions.devices import device_label
+from apps.api.app.useragent import device_label
 from apps.api.tests.conftest import PASSWORD, run_journal
 from apps.api.tests.mailsink import MailSink
 

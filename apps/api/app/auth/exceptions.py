@@ -1,0 +1,97 @@
+"""Every error the auth domain raises: one class per code (``detail`` + ``code``, rendered by
+``errors.py``). A subclass only changes the wording or the status, never the code."""
+
+from __future__ import annotations
+
+from apps.api.app.errors import AppError
+
+
+class InvalidCredentials(AppError):
+    status_code = 401
+    code = "invalid_credentials"
+
+    def __init__(self, detail: str = "Incorrect email or password") -> None:
+        super().__init__(detail)
+
+
+class UserDisabled(InvalidCredentials):
+    """Answered exactly like wrong credentials; told apart only in metrics."""
+
+
+class WrongCurrentPassword(InvalidCredentials):
+    # 400, not 401: a 401 would make the client refresh its token and retry.
+    status_code = 400
+
+    def __init__(self) -> None:
+        super().__init__("Your current password is not correct.")
+
+
+class EmailNotVerified(AppError):
+    status_code = 403
+    code = "email_not_verified"
+
+    def __init__(self) -> None:
+        super().__init__("Confirm your email address first: we sent you a link.")
+
+
+class WeakPassword(AppError):
+    status_code = 422
+    code = "weak_password"
+
+    def __init__(self, detail: str, field: str = "password") -> None:
+        super().__init__(detail)
+        # A 422 always carries the field errors (SPEC §3), like FastAPI's own validation.
+        self.extra["errors"] = [{"loc": ["body", field], "msg": detail}]
+
+
+class EmailTaken(AppError):
+    status_code = 409
+    code = "email_taken"
+
+
+class InvalidToken(AppError):
+    """A token we did not issue, or one that is used, expired or malformed."""
+
+    status_code = 401
+    code = "invalid_token"
+
+
+class InvalidEmailToken(InvalidToken):
+    # 400: a mailed link is not a credential of the client (no refresh should follow).
+    status_code = 400
+
+    def __init__(self) -> None:
+        super().__init__("This link is invalid, expired or already used. Ask for a new one.")
+
+
+class TokenExpired(AppError):
+    status_code = 401
+    code = "token_expired"
+
+
+class SessionRevoked(AppError):
+    status_code = 401
+    code = "session_revoked"
+
+    def __init__(self) -> None:
+        super().__init__("This session has ended. Sign in again.")
+
+
+class RefreshReused(AppError):
+    status_code = 401
+    code = "refresh_reused"
+
+    def __init__(self, *, newly_revoked: bool = False) -> None:
+        super().__init__("This refresh token was already used; the session has been ended.")
+        # Whether this request revoked the session (a revocation is counted once).
+        self.newly_revoked = newly_revoked
+
+
+class CsrfFailed(AppError):
+    status_code = 403
+    code = "csrf_failed"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Missing or invalid CSRF token: send the csrftoken cookie's value in X-CSRF-Token"
+        )

@@ -1,0 +1,35 @@
+"""The closed vocabularies of the auth domain. ``auth/metrics.py`` iterates them to pre-create
+label sets; the database stores their string values."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Purpose(StrEnum):
+    """What a mailed single-use token is for."""
+
+    VERIFY = "verify"
+    RESET = "reset"
+
+
+class RevokeReason(StrEnum):
+    LOGOUT = "logout"
+    SESSION_REVOKED = "session_revoked"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a reason label
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason label
+    REFRESH_REUSED = "refresh_reused"
+    ADMIN = "admin"
+
+
+class LoginFailReason(StrEnum):
+    INVALID_CREDENTIALS = "invalid_credentials"
+    EMAIL_NOT_VERIFIED = "email_not_verified"
+    RATE_LIMITED = "rate_limited"
+    USER_DISABLED = "user_disabled"
+
+
+class Provider(StrEnum):
+    """How a sign-in was proven."""
+
+    PASSWORD = "password"  # noqa: S105 - a provider label

@@ -1,0 +1,144 @@
+"""Sign-in, refresh and sign-out: the use cases behind /login, /refresh and /logout.
+
+Each one owns its whole story — rate limits, authentication, the session, the metrics and
+the notices — commits once, and returns what the router needs to answer. Token delivery
+(cookie or body mode) is ``transport``'s job.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from apps.api.app.auth import metrics, passwords, sessions
+from apps.api.app.auth.exceptions import (
+    EmailNotVerified,
+    InvalidCredentials,
+    RefreshReused,
+    UserDisabled,
+)
+from apps.api.app.auth.models import User, UserSession
+from apps.api.app.auth.reasons import LoginFailReason, Provider, RevokeReason
+from apps.api.app.auth.service import get_user_by_email, link
+from apps.api.app.config import Settings
+from apps.api.app.errors import RateLimited
+from apps.api.app.mail import templates
+from apps.api.app.mail.mailer import Mail
+from apps.api.app.ratelimit import RateLimiter
+from apps.api.app.useragent import device_label
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    user: User
+    session: UserSession
+    refresh_token: str
+    mails: list[Mail] = field(default_factory=list)
+
+
+def login_account_key(email: str, ip: str | None) -> tuple[str, str, str]:
+    """The rate-limit key of password guesses against one account from one address."""
+    return ("login", email, ip or "unknown")
+
+
+def authenticate(db: Session, email: str, password: str, *, require_verified: bool) -> User:
+    """The user for these credentials, or ``InvalidCredentials``.
+
+    Unknown emails still run one argon2 verification so timing does not reveal which
+    addresses have accounts. An unverified account is only reported once the password
+    is right (and so only to its owner).
+    """
+    user = get_user_by_email(db, email)
+    ok = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not ok:
+        raise InvalidCredentials()
+    if not user.is_active:
+        raise UserDisabled()
+    if require_verified and not user.email_verified:
+        raise EmailNotVerified()
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def _new_device_notice(
+    db: Session, settings: Settings, user: User, session: UserSession
+) -> list[Mail]:
+    if not user.notify_new_device or not sessions.is_new_device(
+        db, user.id, session.user_agent, exclude=session.id
+    ):
+        return []
+    return [
+        templates.new_device(
+            user.email,
+            device_label(session.user_agent),
+            session.ip,
+            session.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            link(settings, "/settings/devices"),
+        )
+    ]
+
+
+def sign_in_with_password(
+    db: Session,
+    settings: Settings,
+    limiter: RateLimiter,
+    *,
+    email: str,
+    password: str,
+    ip: str | None,
+    user_agent: str | None,
+) -> SignedIn:
+    account_key = login_account_key(email, ip)
+    try:
+        limiter.check(limiter.limits.login_account_ip, *account_key)
+        limiter.check(limiter.limits.login_ip, "login-ip", account_key[2])
+    except RateLimited:
+        metrics.login_failed(LoginFailReason.RATE_LIMITED)
+        raise
+    try:
+        user = authenticate(
+            db, email, password, require_verified=settings.require_email_verification
+        )
+    except InvalidCredentials as exc:
+        limiter.hit(limiter.limits.login_account_ip, *account_key)
+        limiter.hit(limiter.limits.login_ip, "login-ip", account_key[2])
+        disabled = isinstance(exc, UserDisabled)
+        metrics.login_failed(
+            LoginFailReason.USER_DISABLED if disabled else LoginFailReason.INVALID_CREDENTIALS
+        )
+        raise
+    except EmailNotVerified:
+        metrics.login_failed(LoginFailReason.EMAIL_NOT_VERIFIED)
+        raise
+    limiter.clear(limiter.limits.login_account_ip, *account_key)
+    session, refresh = sessions.create_session(db, user, settings, ip=ip, user_agent=user_agent)
+    mails = _new_device_notice(db, settings, user, session)
+    db.commit()
+    metrics.login_succeeded(Provider.PASSWORD)
+    return SignedIn(user, session, refresh, mails)
+
+
+def refresh(db: Session, settings: Settings, token: str, *, ip: str | None) -> sessions.Rotation:
+    """Rotate a refresh token. A reused one revokes its session, committed before the 401."""
+    try:
+        rotation = sessions.rotate_refresh_token(db, settings, token, ip=ip)
+    except RefreshReused as exc:
+        db.commit()
+        metrics.revoked(RevokeReason.REFRESH_REUSED, int(exc.newly_revoked))
+        raise
+    db.commit()
+    if rotation.rotated:
+        metrics.refreshed()
+    return rotation
+
+
+def sign_out(db: Session, session_id: uuid.UUID | None) -> None:
+    """End the session (idempotent: nothing to do for an unknown or ended one)."""
+    if session_id is None:
+        return
+    revoked = sessions.revoke_session(db, session_id, RevokeReason.LOGOUT)
+    db.commit()
+    metrics.revoked(RevokeReason.LOGOUT, int(revoked))
