@@ -37,10 +37,11 @@ dev-web: setup
 	VITE_USER_MGMT_ENABLED=true VITE_AUTH_COOKIE_REFRESH=true pnpm -C apps/web dev
 
 check: setup
-	@echo "==> Python: ruff format, ruff, mypy"
+	@echo "==> Python: ruff format, ruff, mypy, import contracts"
 	@$(UV) run --frozen ruff format --check .
 	@$(UV) run --frozen ruff check .
 	@$(UV) run --frozen mypy
+	@$(UV) run --frozen lint-imports --no-cache | sed -n '/^Contracts/,$$p'; exit $${PIPESTATUS[0]}
 	@echo "==> Web: prettier, eslint, tsc"
 	@pnpm -C apps/web exec prettier --check . --log-level warn
 	@pnpm -C apps/web lint

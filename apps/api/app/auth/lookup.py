@@ -9,7 +9,7 @@ caches its compiled form) returning plain columns, not ORM objects, run through 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import Update, bindparam, select, update
@@ -20,7 +20,8 @@ from apps.api.app.db.reader import Reader
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The signed-in user as the session check read it: read-only, no database session."""
+    """The signed-in user as the session check read it: read-only, no database session.
+    A subset of ``User``'s columns, read by name (each field is a ``User`` attribute)."""
 
     id: uuid.UUID
     email: str
@@ -44,16 +45,8 @@ class SessionRow:
     last_used_at: datetime
 
 
-_USER_COLUMNS = (
-    User.id,
-    User.email,
-    User.display_name,
-    User.is_admin,
-    User.is_active,
-    User.email_verified_at,
-    User.notify_new_device,
-    User.created_at,
-)
+# The principal's fields name the user columns read: one list, so the two cannot drift.
+_USER_COLUMNS = tuple(getattr(User, f.name) for f in fields(Principal))
 _SESSION_COLUMNS = (UserSession.revoked_at, UserSession.expires_at, UserSession.last_used_at)
 _LOOKUP = (
     select(*_USER_COLUMNS, *_SESSION_COLUMNS)
