@@ -11,6 +11,7 @@ import { useNavigate, useParams } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
+import { ErrorState } from '../../../components/ui/ErrorState';
 import { ApiError, errorMessage } from '../../../lib/api-error';
 import type { EntryOut } from '../../../lib/api-client';
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../../../lib/drafts';
@@ -47,7 +48,9 @@ export function EntryEditorPage() {
   const { entryId } = useParams();
   const loaded = useEntry(entryId);
   if (entryId && loaded.isPending) return <p className="muted">Loading entry…</p>;
-  if (entryId && loaded.isError) return <Alert>{errorMessage(loaded.error)}</Alert>;
+  if (entryId && loaded.isError) {
+    return <ErrorState error={loaded.error} onRetry={() => void loaded.refetch()} />;
+  }
   return (
     <Editor
       key={entryId ?? 'new'}
