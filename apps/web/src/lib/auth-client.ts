@@ -270,7 +270,7 @@ export class AuthClient {
   private onResponse = async (
     response: Response,
     request: Request,
-    options: RequestOptions & { fetch?: typeof fetch },
+    options: RequestOptions & { fetch?: (request: Request) => Promise<Response> },
   ): Promise<Response> => {
     const spare = this.spares.get(request);
     this.spares.delete(request);
@@ -281,8 +281,10 @@ export class AuthClient {
       spare.headers.set('Authorization', `Bearer ${this.accessToken}`);
     }
     await this.addCsrf(spare);
-    // Sent directly, not through the interceptors again: a request is retried at most once.
-    const send = options.fetch ?? globalThis.fetch;
+    // Sent with the client's own fetch, not through the interceptors again: a request is
+    // retried at most once.
+    const send = options.fetch;
+    if (!send) return response;
     try {
       return await send(spare);
     } catch {

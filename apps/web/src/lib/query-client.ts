@@ -10,10 +10,11 @@ export function shouldRetryQuery(failureCount: number, error: unknown): boolean 
   return error instanceof ApiError && error.retryable && failureCount < MAX_QUERY_RETRIES;
 }
 
-export function createQueryClient(): QueryClient {
+/** The app's QueryClient (`retryDelay` is overridden by tests that need no waiting). */
+export function createQueryClient(options: { retryDelay?: number } = {}): QueryClient {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 30_000, retry: shouldRetryQuery },
+      queries: { staleTime: 30_000, retry: shouldRetryQuery, ...options },
     },
   });
 }
