@@ -3,7 +3,8 @@ import { Link, useNavigate } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { AuthCard } from '../../../components/ui/AuthCard';
-import { errorMessage } from '../../../lib/api-error';
+import { ErrorState } from '../../../components/ui/ErrorState';
+import { ApiError, errorMessage } from '../../../lib/api-error';
 import { useUrlToken } from '../../../lib/url-token';
 import { useVerifyEmail } from '../api';
 
@@ -26,6 +27,15 @@ export function VerifyPage() {
     started.current = true;
     verify(token);
   }, [token, verify]);
+
+  // No answer (or a server error): the token may still be good, so offer to ask again.
+  if (verifyError instanceof ApiError && verifyError.retryable) {
+    return (
+      <AuthCard title="Confirming your email">
+        <ErrorState error={verifyError} onRetry={() => verify(token)} />
+      </AuthCard>
+    );
+  }
 
   return (
     <AuthCard title="Confirming your email">

@@ -1,12 +1,4 @@
-import {
-  lazy,
-  Suspense,
-  useEffect,
-  useRef,
-  useState,
-  type FormEvent,
-  type KeyboardEvent,
-} from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
@@ -17,10 +9,8 @@ import type { EntryOut } from '../../../lib/api-client';
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../../../lib/drafts';
 import { useCreateEntry, useDeleteEntry, useEntry, useUpdateEntry } from '../api';
 import { localToday } from '../dates';
+import { MarkdownPreview } from './MarkdownPreview';
 import { MOODS, parseTags } from '../mood';
-
-// The markdown renderer is the largest dependency: load it when a preview is first shown.
-const Markdown = lazy(() => import('./Markdown').then((module) => ({ default: module.Markdown })));
 
 type Form = Omit<Draft, 'savedAt'>;
 
@@ -298,9 +288,7 @@ function Editor({
       ) : (
         <div className="preview" role="tabpanel" aria-label="Preview">
           {form.body.trim() ? (
-            <Suspense fallback={<p className="muted">Loading preview…</p>}>
-              <Markdown source={form.body} />
-            </Suspense>
+            <MarkdownPreview source={form.body} />
           ) : (
             <p className="muted">Nothing to preview.</p>
           )}
