@@ -22,8 +22,32 @@ const featureBoundaries = FEATURES.map((feature) => ({
   },
 }));
 
+// No endpoint is fetched by hand: app code calls the generated SDK (src/lib/api/gen), whose
+// client carries the auth interceptors and the ApiError mapping. Tests may fake fetch.
+const NO_HAND_FETCH =
+  'Call the generated SDK (lib/api-client), not fetch: it adds auth, CSRF, refresh and ApiError.';
+const noHandWrittenFetch = {
+  files: ['src/**/*.{ts,tsx}'],
+  ignores: ['src/**/*.test.{ts,tsx}', 'src/test/**'],
+  rules: {
+    'no-restricted-globals': [
+      'error',
+      { name: 'fetch', message: NO_HAND_FETCH },
+      { name: 'XMLHttpRequest', message: NO_HAND_FETCH },
+    ],
+    'no-restricted-properties': [
+      'error',
+      ...['window', 'globalThis', 'self'].map((object) => ({
+        object,
+        property: 'fetch',
+        message: NO_HAND_FETCH,
+      })),
+    ],
+  },
+};
+
 export default tseslint.config(
-  { ignores: ['dist', 'src/lib/api/gen', 'test-results', 'playwright-report'] },
+  { ignores: ['dist', 'dist-*', 'src/lib/api/gen', 'test-results', 'playwright-report'] },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [js.configs.recommended, ...tseslint.configs.strict],
@@ -38,6 +62,7 @@ export default tseslint.config(
     },
   },
   ...featureBoundaries,
+  noHandWrittenFetch,
   {
     files: ['**/*.test.{ts,tsx}', 'tests/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

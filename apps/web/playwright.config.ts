@@ -55,7 +55,7 @@ export default defineConfig({
   projects: [
     {
       name: 'cookie-mode',
-      testMatch: ['auth-cookie.spec.ts', 'journal.spec.ts', 'devices.spec.ts'],
+      testMatch: ['auth-cookie.spec.ts', 'journal.spec.ts', 'devices.spec.ts', 'offline.spec.ts'],
       use: {
         ...devices['Desktop Chrome'],
         launchOptions,
@@ -64,8 +64,9 @@ export default defineConfig({
     },
     {
       name: 'body-mode',
-      // The backout configuration: the M1 journey, and the Devices page in body mode too.
-      testMatch: ['auth-body.spec.ts', 'devices.spec.ts'],
+      // The backout configuration: the M1 journey, and the Devices page and the offline
+      // states in body mode too.
+      testMatch: ['auth-body.spec.ts', 'devices.spec.ts', 'offline.spec.ts'],
       use: {
         ...devices['Desktop Chrome'],
         launchOptions,

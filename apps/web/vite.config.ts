@@ -12,10 +12,12 @@ export default defineConfig({
     // Same-origin in dev too: cookies on /api/auth and the CSRF cookie just work.
     proxy: { '/api': { target: apiTarget, changeOrigin: false } },
   },
-  build: { sourcemap: true },
+  // No source maps for users: the shipped bundle is the minified code only (checked by
+  // tests/unit/build-config.test.ts).
+  build: { sourcemap: false },
   test: {
     environment: 'jsdom',
-    include: ['src/**/*.test.{ts,tsx}'],
+    include: ['src/**/*.test.{ts,tsx}', 'tests/unit/**/*.test.ts'],
     setupFiles: ['./src/test/setup.ts'],
   },
 });

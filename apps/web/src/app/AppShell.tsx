@@ -1,6 +1,8 @@
 import { Link, NavLink, Navigate, Outlet, useLocation } from 'react-router';
 
+import { ErrorState } from '../components/ui/ErrorState';
 import { authClient } from '../lib/api-client';
+import { ApiError } from '../lib/api-error';
 import { clearAllDrafts } from '../lib/drafts';
 import { useAuth } from '../lib/use-auth';
 
@@ -13,6 +15,15 @@ export function AppShell() {
       <p className="boot" role="status">
         Loading your journal…
       </p>
+    );
+  }
+  if (status === 'unreachable') {
+    // The session could not be restored because the server did not answer: say so, and
+    // let the user ask again rather than sending them to sign in.
+    return (
+      <main className="boot-error">
+        <ErrorState error={ApiError.network()} onRetry={() => void authClient.init()} />
+      </main>
     );
   }
   if (status === 'signedOut') {

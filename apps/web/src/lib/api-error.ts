@@ -1,32 +1,91 @@
-import type { ErrorOut } from './api/gen';
+import type { ErrorOut, FieldError } from './api/gen';
+import type { Client } from './api/gen/client';
 
-/** An API failure with the server's `{detail, code}` (or a network failure). */
+type ErrorBody = Partial<ErrorOut> & { errors?: FieldError[] };
+
+export const NETWORK_ERROR_MESSAGE = "Can't reach the server";
+
+/**
+ * Every failed API call throws one of these (the generated client runs with `throwOnError`
+ * and `toApiError` below is its one error interceptor). `status` 0 means no answer at all:
+ * the server is down or the connection is gone.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  readonly fieldErrors: { loc: (string | number)[]; msg: string }[];
+  readonly detail: string | null;
+  readonly fieldErrors: FieldError[];
 
-  constructor(status: number, body: Partial<ErrorOut> & { errors?: ApiError['fieldErrors'] }) {
-    super(body.detail ?? `Request failed (${status})`);
+  constructor(status: number, body: ErrorBody = {}) {
+    const detail = typeof body.detail === 'string' && body.detail ? body.detail : null;
+    super(detail ?? fallbackMessage(status));
     this.name = 'ApiError';
     this.status = status;
-    this.code = body.code ?? 'error';
-    this.fieldErrors = body.errors ?? [];
+    this.code = body.code ?? (status === 0 ? 'network_error' : 'error');
+    this.detail = detail;
+    this.fieldErrors = Array.isArray(body.errors) ? body.errors : [];
+  }
+
+  static network(): ApiError {
+    return new ApiError(0);
+  }
+
+  /** No answer from the server (offline, DNS, refused connection, CORS). */
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+
+  /** Worth asking again: no answer, or the server failed (5xx). A 4xx will not change. */
+  get retryable(): boolean {
+    return this.status === 0 || this.status >= 500;
+  }
+
+  /** Field errors keyed by the field's name (the last part of `loc`), first message wins. */
+  get byField(): Record<string, string> {
+    const byField: Record<string, string> = {};
+    for (const item of this.fieldErrors) {
+      const field = String(item.loc[item.loc.length - 1] ?? '');
+      byField[field] ??= item.msg;
+    }
+    return byField;
   }
 }
 
-/** Unwrap a generated-client result: the data, or throw an ApiError. */
-export function unwrap<T>(result: { data?: T; error?: unknown; response?: Response }): T {
-  const status = result.response?.status ?? 0;
-  if (result.error !== undefined || !result.response?.ok) {
-    const body = (result.error ?? {}) as Partial<ErrorOut>;
-    throw new ApiError(status, typeof body === 'object' && body ? body : {});
-  }
-  return result.data as T;
+function fallbackMessage(status: number): string {
+  if (status === 0) return NETWORK_ERROR_MESSAGE;
+  if (status >= 500) return `The server had a problem (${status}). Try again in a moment.`;
+  return `Request failed (${status})`;
 }
 
+function isAbort(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as Error).name === 'AbortError';
+}
+
+/**
+ * The generated client's error interceptor: whatever went wrong becomes an ApiError.
+ * `response` is undefined when no answer arrived (fetch rejected): a network error.
+ */
+export function toApiError(error: unknown, response: Response | undefined): unknown {
+  if (error instanceof ApiError || isAbort(error)) return error;
+  if (!response) return ApiError.network();
+  const body = typeof error === 'object' && error !== null ? (error as ErrorBody) : {};
+  return new ApiError(response.status, body);
+}
+
+/** Make a generated client throw an ApiError on every failure (the app's and tests'). */
+export function throwApiErrors(client: Client): void {
+  client.setConfig({ throwOnError: true });
+  client.interceptors.error.use((error, response) => toApiError(error, response));
+}
+
+/** The text to show for a failure. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
-  if (error instanceof TypeError) return 'Cannot reach the server. Check your connection.';
+  if (error instanceof TypeError) return NETWORK_ERROR_MESSAGE;
   return 'Something went wrong.';
+}
+
+/** Field errors of a failed form submission, keyed by field name. */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  return error instanceof ApiError ? error.byField : {};
 }

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { createClient, createConfig, type Client } from './api/gen/client';
+import * as sdk from './api/gen/sdk.gen';
+import { ApiError, throwApiErrors } from './api-error';
 import { AuthClient, REFRESH_STORAGE_KEY, readCookie } from './auth-client';
 
 type Call = { method: string; path: string; headers: Headers; body: string; credentials: string };
@@ -43,10 +46,19 @@ function clearCookies() {
   }
 }
 
+/** A generated client set up as the app's (throwOnError + ApiError), over the fake server. */
+function makeHttp(server: ReturnType<typeof fakeServer>): Client {
+  const http = createClient(createConfig({ baseUrl: ORIGIN, fetch: server.fetch }));
+  throwApiErrors(http);
+  return http;
+}
+
 let channel = 0;
 function makeClient(server: ReturnType<typeof fakeServer>, cookieModeWanted = true) {
   channel += 1;
-  return new AuthClient({ fetch: server.fetch, cookieModeWanted, channelName: `test-${channel}` });
+  const http = makeHttp(server);
+  const auth = new AuthClient({ client: http, cookieModeWanted, channelName: `test-${channel}` });
+  return { auth, http };
 }
 
 beforeEach(clearCookies);
@@ -58,9 +70,9 @@ describe('cookie mode', () => {
       'GET /api/config': () => json(200, { auth_cookie_refresh: true, user_mgmt_enabled: true }),
       'POST /api/auth/refresh': () => json(200, { access_token: 'a1', expires_in: 900 }),
     });
-    const client = makeClient(server);
-    await client.init();
-    expect(client.getState()).toEqual({ status: 'signedIn', mode: 'cookie' });
+    const { auth } = makeClient(server);
+    await auth.init();
+    expect(auth.getState()).toEqual({ status: 'signedIn', mode: 'cookie' });
     const refresh = server.calls.find((c) => c.path === '/api/auth/refresh')!;
     expect(refresh.credentials).toBe('include');
     expect(refresh.body).toBe('');
@@ -68,14 +80,36 @@ describe('cookie mode', () => {
     expect(sessionStorage.length).toBe(0);
   });
 
+  it('asks for /api/config once at start-up', async () => {
+    const server = fakeServer({
+      'GET /api/config': () => json(200, { auth_cookie_refresh: true, user_mgmt_enabled: true }),
+      'POST /api/auth/refresh': () => json(200, { access_token: 'a1', expires_in: 900 }),
+    });
+    const { auth } = makeClient(server);
+    await auth.init();
+    expect(server.calls.filter((c) => c.path === '/api/config')).toHaveLength(1);
+  });
+
   it('is signed out when there is no session to restore', async () => {
     const server = fakeServer({
       'GET /api/config': () => json(200, { auth_cookie_refresh: true }),
       'POST /api/auth/refresh': () => json(401, { code: 'not_authenticated' }),
     });
-    const client = makeClient(server);
-    await client.init();
-    expect(client.getState().status).toBe('signedOut');
+    const { auth } = makeClient(server);
+    await auth.init();
+    expect(auth.getState().status).toBe('signedOut');
+  });
+
+  it('is "unreachable" (not signed out) when the server does not answer at start-up', async () => {
+    const down = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    const http = createClient(createConfig({ baseUrl: ORIGIN, fetch: down }));
+    throwApiErrors(http);
+    channel += 1;
+    const auth = new AuthClient({ client: http, channelName: `test-${channel}` });
+    await auth.init();
+    expect(auth.getState().status).toBe('unreachable');
   });
 
   it('sends credentials, bearer and the CSRF cookie on unsafe verbs only', async () => {
@@ -85,14 +119,15 @@ describe('cookie mode', () => {
       'POST /api/entries': () => json(201, {}),
       'GET /api/entries': () => json(200, { items: [] }),
     });
-    const client = makeClient(server);
-    await client.login('a@example.com', 'pw');
-    await client.fetch(`${ORIGIN}/api/entries`, { method: 'POST', body: '{}' });
-    await client.fetch(`${ORIGIN}/api/entries`);
+    const { auth, http } = makeClient(server);
+    await auth.login('a@example.com', 'pw');
+    await sdk.entriesCreateEntry({ client: http, body: { title: 't' } });
+    await sdk.entriesListEntries({ client: http });
     const [, post, get] = server.calls;
     expect(post!.credentials).toBe('include');
     expect(post!.headers.get('Authorization')).toBe('Bearer a1');
     expect(post!.headers.get('X-CSRF-Token')).toBe('nonce.sig');
+    expect(get!.headers.get('Authorization')).toBe('Bearer a1');
     expect(get!.headers.get('X-CSRF-Token')).toBeNull();
     expect(localStorage.length).toBe(0);
   });
@@ -105,8 +140,8 @@ describe('cookie mode', () => {
       },
       'DELETE /api/entries/1': () => new Response(null, { status: 204 }),
     });
-    const client = makeClient(server);
-    await client.fetch(`${ORIGIN}/api/entries/1`, { method: 'DELETE' });
+    const { http } = makeClient(server);
+    await sdk.entriesDeleteEntry({ client: http, path: { entry_id: '1' } });
     expect(server.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
       'GET /api/auth/csrf',
       'DELETE /api/entries/1',
@@ -129,19 +164,39 @@ describe('cookie mode', () => {
           ? json(201, { body: call.body })
           : json(401, { code: 'token_expired' }),
     });
-    const client = makeClient(server);
-    await client.login('a@example.com', 'pw');
+    const { auth, http } = makeClient(server);
+    await auth.login('a@example.com', 'pw');
     current = 'rotated-elsewhere'; // the access token is now dead
     const [first, second] = await Promise.all([
-      client.fetch(`${ORIGIN}/api/entries`, { method: 'POST', body: '{"n":1}' }),
-      client.fetch(`${ORIGIN}/api/entries`, { method: 'POST', body: '{"n":2}' }),
+      sdk.entriesCreateEntry({ client: http, body: { title: '1' } }),
+      sdk.entriesCreateEntry({ client: http, body: { title: '2' } }),
     ]);
-    expect(first.status).toBe(201);
-    expect(second.status).toBe(201);
-    expect(await first.json()).toEqual({ body: '{"n":1}' });
+    expect(first.response.status).toBe(201);
+    expect(second.response.status).toBe(201);
+    // Each retry resends its own original body, with the new token.
+    expect(first.data).toEqual({ body: '{"title":"1"}' });
+    expect(second.data).toEqual({ body: '{"title":"2"}' });
     const refreshes = server.calls.filter((c) => c.path === '/api/auth/refresh');
     expect(refreshes).toHaveLength(1);
-    expect(server.calls.filter((c) => c.path === '/api/entries')).toHaveLength(4);
+    const posts = server.calls.filter((c) => c.path === '/api/entries');
+    expect(posts).toHaveLength(4); // two originals, one retry each
+    expect(posts.filter((c) => c.headers.get('Authorization') === 'Bearer new')).toHaveLength(2);
+  });
+
+  it('retries a request at most once, even if the retry is a 401 again', async () => {
+    document.cookie = 'csrftoken=n.s; path=/';
+    const server = fakeServer({
+      'POST /api/auth/login': () => json(200, { access_token: 'a1', expires_in: 900 }),
+      'POST /api/auth/refresh': () => json(200, { access_token: 'a2', expires_in: 900 }),
+      'GET /api/entries': () => json(401, { detail: 'Nope', code: 'token_expired' }),
+    });
+    const { auth, http } = makeClient(server);
+    await auth.login('a@example.com', 'pw');
+    const failure = await sdk.entriesListEntries({ client: http }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect((failure as ApiError).status).toBe(401);
+    expect(server.calls.filter((c) => c.path === '/api/entries')).toHaveLength(2);
+    expect(server.calls.filter((c) => c.path === '/api/auth/refresh')).toHaveLength(1);
   });
 
   it('signs out (no retry loop) when the refresh fails', async () => {
@@ -150,12 +205,30 @@ describe('cookie mode', () => {
       'POST /api/auth/refresh': () => json(401, { code: 'session_revoked' }),
       'GET /api/entries': () => json(401, { code: 'session_revoked' }),
     });
-    const client = makeClient(server);
-    await client.login('a@example.com', 'pw');
-    const response = await client.fetch(`${ORIGIN}/api/entries`);
-    expect(response.status).toBe(401);
-    expect(client.getState().status).toBe('signedOut');
+    const { auth, http } = makeClient(server);
+    await auth.login('a@example.com', 'pw');
+    const failure = await sdk.entriesListEntries({ client: http }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect((failure as ApiError).status).toBe(401);
+    expect(auth.getState().status).toBe('signedOut');
     expect(server.calls.filter((c) => c.path === '/api/entries')).toHaveLength(1);
+  });
+
+  it('a refused sign-in throws an ApiError with the server code, and does not refresh', async () => {
+    const server = fakeServer({
+      'GET /api/auth/csrf': () => json(200, { csrf_token: 'x.y' }),
+      'POST /api/auth/login': () =>
+        json(403, { detail: 'Confirm your email first', code: 'email_not_verified' }),
+    });
+    const { auth } = makeClient(server);
+    const failure = await auth.login('a@example.com', 'pw').catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect(failure).toMatchObject({
+      status: 403,
+      code: 'email_not_verified',
+      message: 'Confirm your email first',
+    });
+    expect(server.calls.some((c) => c.path === '/api/auth/refresh')).toBe(false);
   });
 
   it('logs out with the CSRF header and forgets the token', async () => {
@@ -164,14 +237,15 @@ describe('cookie mode', () => {
       'POST /api/auth/login': () => json(200, { access_token: 'a1', expires_in: 900 }),
       'POST /api/auth/logout': () => new Response(null, { status: 204 }),
     });
-    const client = makeClient(server);
-    await client.login('a@example.com', 'pw');
-    await client.logout();
+    const { auth } = makeClient(server);
+    await auth.login('a@example.com', 'pw');
+    await auth.logout();
     const logout = server.calls.at(-1)!;
+    expect(logout.path).toBe('/api/auth/logout');
     expect(logout.headers.get('X-CSRF-Token')).toBe('n.s');
     expect(logout.credentials).toBe('include');
-    expect(client.token).toBeNull();
-    expect(client.getState().status).toBe('signedOut');
+    expect(auth.token).toBeNull();
+    expect(auth.getState().status).toBe('signedOut');
   });
 });
 
@@ -180,9 +254,9 @@ describe('body mode (M1)', () => {
     const server = fakeServer({
       'GET /api/config': () => json(200, { auth_cookie_refresh: false }),
     });
-    const client = makeClient(server, true);
-    await client.init();
-    expect(client.mode).toBe('body');
+    const { auth } = makeClient(server, true);
+    await auth.init();
+    expect(auth.mode).toBe('body');
   });
 
   it('keeps the refresh token in localStorage and refreshes with a JSON body', async () => {
@@ -196,17 +270,36 @@ describe('body mode (M1)', () => {
           : json(401, { code: 'refresh_reused' }),
       'POST /api/auth/logout': () => new Response(null, { status: 204 }),
     });
-    const client = makeClient(server, false);
-    await client.init(); // nothing stored yet: signed out without calling /refresh
-    expect(client.getState().status).toBe('signedOut');
-    await client.login('a@example.com', 'pw');
+    const { auth } = makeClient(server, false);
+    await auth.init(); // nothing stored yet: signed out without calling /refresh
+    expect(auth.getState().status).toBe('signedOut');
+    expect(server.calls.some((c) => c.path === '/api/auth/refresh')).toBe(false);
+    await auth.login('a@example.com', 'pw');
     expect(localStorage.getItem(REFRESH_STORAGE_KEY)).toBe('r1');
-    expect(await client.refresh()).toBe(true);
-    expect(client.token).toBe('a2');
+    expect(await auth.refresh()).toBe(true);
+    expect(auth.token).toBe('a2');
     expect(localStorage.getItem(REFRESH_STORAGE_KEY)).toBe('r2');
-    await client.logout();
+    await auth.logout();
     expect(JSON.parse(server.calls.at(-1)!.body)).toEqual({ refresh_token: 'r2' });
     expect(localStorage.getItem(REFRESH_STORAGE_KEY)).toBeNull();
+  });
+
+  it('sends no CSRF header and uses same-origin credentials', async () => {
+    document.cookie = 'csrftoken=n.s; path=/';
+    const server = fakeServer({
+      'GET /api/config': () => json(200, { auth_cookie_refresh: false }),
+      'POST /api/auth/login': () =>
+        json(200, { access_token: 'a1', refresh_token: 'r1', expires_in: 900 }),
+      'POST /api/entries': () => json(201, {}),
+    });
+    const { auth, http } = makeClient(server, false);
+    await auth.init();
+    await auth.login('a@example.com', 'pw');
+    await sdk.entriesCreateEntry({ client: http, body: { title: 't' } });
+    const post = server.calls.at(-1)!;
+    expect(post.headers.get('X-CSRF-Token')).toBeNull();
+    expect(post.headers.get('Authorization')).toBe('Bearer a1');
+    expect(post.credentials).toBe('same-origin');
   });
 });
 

@@ -1,32 +1,39 @@
 /**
- * The auth client: owns the access token (memory only), the refresh flow and CSRF.
+ * The auth client: owns the access token (memory only), the refresh policy and CSRF, and
+ * plugs them into the generated API client as interceptors. It never fetches by hand: the
+ * auth endpoints are called through the generated SDK like every other one.
  *
  * Two modes, following the server (`/api/config`) and the build flag together:
  * - cookie (M4.T1): the refresh token is an HttpOnly cookie the page never sees; every call
  *   uses `credentials: 'include'`; unsafe verbs echo the `csrftoken` cookie in X-CSRF-Token.
  * - body (M1): the refresh token is kept in localStorage and sent in JSON bodies.
  *
- * On a 401 the client refreshes once — single-flight within the tab, and serialised across
- * tabs with the Web Locks API plus a BroadcastChannel, so tabs do not race each other into
- * reuse detection — then retries the original request once.
- *
- * Written by hand: this is the app's own token policy, not something a library encodes.
+ * On a 401 the response interceptor refreshes once — single-flight within the tab, and
+ * serialised across tabs with the Web Locks API plus a BroadcastChannel, so tabs do not race
+ * each other into reuse detection — then retries the original request once.
  */
+import * as sdk from './api/gen/sdk.gen';
+import type { Client } from './api/gen/client';
+import type { PublicConfig, TokenOut } from './api/gen/types.gen';
+import { ApiError } from './api-error';
 
 export type AuthMode = 'cookie' | 'body';
-export type AuthStatus = 'loading' | 'signedIn' | 'signedOut';
+/** `unreachable`: the session could not be restored because the server did not answer. */
+export type AuthStatus = 'loading' | 'signedIn' | 'signedOut' | 'unreachable';
 export type AuthState = { status: AuthStatus; mode: AuthMode };
 
 type Listener = () => void;
-type TokenAnswer = { access_token: string; refresh_token?: string; expires_in: number };
 type ChannelMessage = { type: 'token'; accessToken: string } | { type: 'signedOut' };
+type RefreshOutcome = 'refreshed' | 'rejected' | 'unreachable';
+type RequestOptions = { security?: ReadonlyArray<{ scheme?: string }> };
 
 export const REFRESH_STORAGE_KEY = 'journal.refresh_token';
 const CSRF_COOKIE = 'csrftoken';
 const CSRF_HEADER = 'X-CSRF-Token';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const REFRESH_PATH = '/api/auth/refresh';
 // Calls whose 401 means "wrong credentials" or "no session", never "refresh and retry".
-const NO_RETRY = ['/api/auth/login', '/api/auth/refresh', '/api/auth/logout'];
+const NO_RETRY = new Set(['/api/auth/login', REFRESH_PATH, '/api/auth/logout']);
 
 export function readCookie(name: string, cookies: string = document.cookie): string | null {
   for (const part of cookies.split(';')) {
@@ -37,9 +44,12 @@ export function readCookie(name: string, cookies: string = document.cookie): str
 }
 
 export type AuthClientOptions = {
-  fetch?: typeof fetch;
+  /** The generated API client to install the interceptors on. */
+  client: Client;
   /** Build flag VITE_AUTH_COOKIE_REFRESH: cookie mode only if the server agrees too. */
   cookieModeWanted?: boolean;
+  /** The server's public flags; defaults to one GET /api/config through `client`. */
+  loadConfig?: () => Promise<Partial<PublicConfig>>;
   storage?: Storage;
   channelName?: string;
 };
@@ -48,18 +58,29 @@ export class AuthClient {
   private accessToken: string | null = null;
   private state: AuthState;
   private readonly listeners = new Set<Listener>();
-  private readonly baseFetch: typeof fetch;
+  private readonly client: Client;
   private readonly storage: Storage;
   private readonly cookieModeWanted: boolean;
-  private refreshing: Promise<boolean> | null = null;
+  private readonly loadConfig: () => Promise<Partial<PublicConfig>>;
+  private refreshing: Promise<RefreshOutcome> | null = null;
   private channel: BroadcastChannel | null = null;
+  // Unread copies of sent requests that may be retried after a refresh (a body is sent once).
+  private readonly spares = new WeakMap<Request, Request>();
 
-  constructor(options: AuthClientOptions = {}) {
-    // Look fetch up at call time so tests (and polyfills) can replace it.
-    this.baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  constructor(options: AuthClientOptions) {
+    this.client = options.client;
     this.storage = options.storage ?? globalThis.localStorage;
     this.cookieModeWanted = options.cookieModeWanted ?? true;
+    this.loadConfig =
+      options.loadConfig ??
+      (async () => (await sdk.operationsPublicConfig({ client: this.client })).data);
     this.state = { status: 'loading', mode: this.cookieModeWanted ? 'cookie' : 'body' };
+    this.client.setConfig({
+      credentials: this.credentials(),
+      auth: () => this.accessToken ?? undefined,
+    });
+    this.client.interceptors.request.use(this.onRequest);
+    this.client.interceptors.response.use(this.onResponse);
     if (typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(options.channelName ?? 'journal-auth');
       this.channel.onmessage = (event: MessageEvent<ChannelMessage>) => this.onMessage(event.data);
@@ -91,7 +112,12 @@ export class AuthClient {
     }
   }
 
-  private adopt(answer: TokenAnswer, broadcast = true): void {
+  private setMode(mode: AuthMode): void {
+    this.state = { ...this.state, mode };
+    this.client.setConfig({ credentials: this.credentials() });
+  }
+
+  private adopt(answer: TokenOut, broadcast = true): void {
     this.accessToken = answer.access_token;
     if (this.mode === 'body' && answer.refresh_token) {
       this.storage.setItem(REFRESH_STORAGE_KEY, answer.refresh_token);
@@ -119,65 +145,48 @@ export class AuthClient {
 
   // ---- start-up -----------------------------------------------------------------------------
 
-  /** Pick the mode (build flag AND server), then restore the session via /refresh. */
+  /**
+   * Pick the mode (build flag AND server), then restore the session via /refresh.
+   * Called again (the Retry button) after the server was unreachable.
+   */
   async init(): Promise<void> {
+    this.setState({ status: 'loading' });
     let serverCookieMode = true;
     try {
-      const response = await this.baseFetch('/api/config', { credentials: 'same-origin' });
-      if (response.ok) {
-        const config = (await response.json()) as { auth_cookie_refresh?: boolean };
-        serverCookieMode = config.auth_cookie_refresh !== false;
-      }
+      const config = await this.loadConfig();
+      serverCookieMode = config.auth_cookie_refresh !== false;
     } catch {
-      // Offline: keep the build flag's choice; the refresh below will fail and sign out.
+      // Offline: keep the build flag's choice; the refresh below fails and says so.
     }
     const mode: AuthMode = this.cookieModeWanted && serverCookieMode ? 'cookie' : 'body';
-    this.state = { ...this.state, mode };
+    this.setMode(mode);
     if (mode === 'cookie') this.storage.removeItem(REFRESH_STORAGE_KEY);
-    const restored = await this.refresh();
-    if (!restored) this.setState({ status: 'signedOut' });
+    const outcome = await this.refreshOnce();
+    if (outcome === 'unreachable') this.setState({ status: 'unreachable' });
+    else if (outcome === 'rejected') this.setState({ status: 'signedOut' });
   }
 
   // ---- sign in / out ------------------------------------------------------------------------
 
-  async login(email: string, password: string): Promise<Response> {
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-    };
-    // Every unsafe verb carries the CSRF header in cookie mode, sign-in included (the
+  /** Sign in; throws an ApiError (e.g. code `email_not_verified`) when refused. */
+  async login(email: string, password: string): Promise<void> {
+    // The request interceptor adds the CSRF header in cookie mode, sign-in included (the
     // server replaces the pre-sign-in token with one bound to the new session).
-    const csrf = this.mode === 'cookie' ? await this.csrfToken() : null;
-    if (csrf) headers[CSRF_HEADER] = csrf;
-    const response = await this.baseFetch('/api/auth/login', {
-      method: 'POST',
-      credentials: this.credentials(),
-      headers,
-      body: JSON.stringify({ email, password }),
-    });
-    if (response.ok) this.adopt((await response.clone().json()) as TokenAnswer);
-    return response;
+    const { data } = await sdk.authLogin({ client: this.client, body: { email, password } });
+    this.adopt(data);
   }
 
+  /** End the session on the server if it answers, and always here. */
   async logout(): Promise<void> {
     try {
       if (this.mode === 'cookie') {
-        const csrf = await this.csrfToken();
-        await this.baseFetch('/api/auth/logout', {
-          method: 'POST',
-          credentials: 'include',
-          headers: csrf ? { [CSRF_HEADER]: csrf } : {},
-        });
+        await sdk.authLogout({ client: this.client });
       } else {
         const refreshToken = this.storage.getItem(REFRESH_STORAGE_KEY);
-        const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-        if (this.accessToken) headers.Authorization = `Bearer ${this.accessToken}`;
-        await this.baseFetch('/api/auth/logout', {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ refresh_token: refreshToken }),
-        });
+        await sdk.authLogout({ client: this.client, body: { refresh_token: refreshToken } });
       }
+    } catch {
+      // Unreachable or already gone: signing out locally is what the user asked for.
     } finally {
       this.signOutLocally();
     }
@@ -186,7 +195,11 @@ export class AuthClient {
   // ---- refresh ------------------------------------------------------------------------------
 
   /** Get a new access token. Concurrent callers in this tab share one request. */
-  refresh(): Promise<boolean> {
+  async refresh(): Promise<boolean> {
+    return (await this.refreshOnce()) === 'refreshed';
+  }
+
+  private refreshOnce(): Promise<RefreshOutcome> {
     if (!this.refreshing) {
       const failedToken = this.accessToken;
       this.refreshing = this.acrossTabs(() => this.doRefresh(failedToken)).finally(() => {
@@ -196,42 +209,33 @@ export class AuthClient {
     return this.refreshing;
   }
 
-  private async acrossTabs(work: () => Promise<boolean>): Promise<boolean> {
+  private async acrossTabs(work: () => Promise<RefreshOutcome>): Promise<RefreshOutcome> {
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     if (!locks) return work();
     return locks.request('journal-auth-refresh', work);
   }
 
-  private async doRefresh(failedToken: string | null): Promise<boolean> {
+  private async doRefresh(failedToken: string | null): Promise<RefreshOutcome> {
     // Another tab may have refreshed while we waited for the lock: use its token.
-    if (this.accessToken && this.accessToken !== failedToken) return true;
-    let response: Response;
+    if (this.accessToken && this.accessToken !== failedToken) return 'refreshed';
     try {
+      let answer: TokenOut;
       if (this.mode === 'cookie') {
-        const csrf = readCookie(CSRF_COOKIE);
-        response = await this.baseFetch('/api/auth/refresh', {
-          method: 'POST',
-          credentials: 'include',
-          headers: csrf ? { [CSRF_HEADER]: csrf } : {},
-        });
+        answer = (await sdk.authRefresh({ client: this.client })).data;
       } else {
         const refreshToken = this.storage.getItem(REFRESH_STORAGE_KEY);
-        if (!refreshToken) return false;
-        response = await this.baseFetch('/api/auth/refresh', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ refresh_token: refreshToken }),
-        });
+        if (!refreshToken) return 'rejected';
+        answer = (
+          await sdk.authRefresh({ client: this.client, body: { refresh_token: refreshToken } })
+        ).data;
       }
-    } catch {
-      return false; // network failure: keep local state, the caller sees the original error
+      this.adopt(answer);
+      return 'refreshed';
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.signOutLocally();
+      // Otherwise keep local state; the caller sees the original error.
+      return error instanceof ApiError && error.isNetwork ? 'unreachable' : 'rejected';
     }
-    if (response.ok) {
-      this.adopt((await response.json()) as TokenAnswer);
-      return true;
-    }
-    if (response.status === 401) this.signOutLocally();
-    return false;
   }
 
   // ---- CSRF ---------------------------------------------------------------------------------
@@ -240,36 +244,61 @@ export class AuthClient {
   async csrfToken(): Promise<string | null> {
     const existing = readCookie(CSRF_COOKIE);
     if (existing) return existing;
-    const response = await this.baseFetch('/api/auth/csrf', { credentials: 'include' });
-    if (!response.ok) return null;
-    const body = (await response.json()) as { csrf_token: string };
-    return readCookie(CSRF_COOKIE) ?? body.csrf_token;
+    try {
+      const { data } = await sdk.authCsrf({ client: this.client });
+      return readCookie(CSRF_COOKIE) ?? data.csrf_token;
+    } catch (error) {
+      if (error instanceof ApiError && !error.isNetwork) return null;
+      throw error;
+    }
   }
 
   private credentials(): RequestCredentials {
     return this.mode === 'cookie' ? 'include' : 'same-origin';
   }
 
-  // ---- the fetch every API call goes through ------------------------------------------------
+  // ---- the interceptors every API call goes through -----------------------------------------
 
-  fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const original = new Request(input, { ...init, credentials: this.credentials() });
-    const retryable = !NO_RETRY.some((path) => new URL(original.url).pathname === path);
-    // Keep an unread copy: a body can be sent only once.
-    const spare = retryable ? original.clone() : null;
-    const response = await this.send(original);
-    if (response.status !== 401 || !spare || this.state.status === 'signedOut') return response;
-    const refreshed = await this.refresh();
-    if (!refreshed) return response;
-    return this.send(spare);
+  /** Bearer (via the client's `auth` callback) is set already; add CSRF, keep a spare. */
+  private onRequest = async (request: Request): Promise<Request> => {
+    await this.addCsrf(request);
+    if (!NO_RETRY.has(new URL(request.url).pathname)) this.spares.set(request, request.clone());
+    return request;
   };
 
-  private async send(request: Request): Promise<Response> {
-    if (this.accessToken) request.headers.set('Authorization', `Bearer ${this.accessToken}`);
-    if (this.mode === 'cookie' && UNSAFE.has(request.method)) {
-      const csrf = await this.csrfToken();
-      if (csrf) request.headers.set(CSRF_HEADER, csrf);
+  /** On a 401: refresh once (shared), then send the spare copy once with the new token. */
+  private onResponse = async (
+    response: Response,
+    request: Request,
+    options: RequestOptions & { fetch?: (request: Request) => Promise<Response> },
+  ): Promise<Response> => {
+    const spare = this.spares.get(request);
+    this.spares.delete(request);
+    if (response.status !== 401 || !spare || this.state.status === 'signedOut') return response;
+    if (!(await this.refresh())) return response;
+    const needsBearer = options.security?.some((scheme) => scheme.scheme === 'bearer') ?? false;
+    if (needsBearer && this.accessToken) {
+      spare.headers.set('Authorization', `Bearer ${this.accessToken}`);
     }
-    return this.baseFetch(request);
+    await this.addCsrf(spare);
+    // Sent with the client's own fetch, not through the interceptors again: a request is
+    // retried at most once.
+    const send = options.fetch;
+    if (!send) return response;
+    try {
+      return await send(spare);
+    } catch {
+      throw ApiError.network();
+    }
+  };
+
+  private async addCsrf(request: Request): Promise<void> {
+    if (this.mode !== 'cookie' || !UNSAFE.has(request.method)) return;
+    // The refresh call itself only echoes a cookie it has; it never asks for a token first.
+    const csrf =
+      new URL(request.url).pathname === REFRESH_PATH
+        ? readCookie(CSRF_COOKIE)
+        : await this.csrfToken();
+    if (csrf) request.headers.set(CSRF_HEADER, csrf);
   }
 }

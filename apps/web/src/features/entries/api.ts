@@ -1,23 +1,16 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api, type EntryCreate, type EntryOut, type EntryPatch } from '../../lib/api-client';
-import { unwrap } from '../../lib/api-error';
+import { queryKeys, type EntryListFilters } from '../../lib/query-keys';
 
-export type EntryFilters = { q?: string; tag?: string; from?: string; to?: string };
-
-export const entryKeys = {
-  all: ['entries'] as const,
-  list: (filters: EntryFilters) => ['entries', 'list', filters] as const,
-  detail: (id: string) => ['entries', 'detail', id] as const,
-  tags: ['tags'] as const,
-};
+export type EntryFilters = EntryListFilters;
 
 export function useEntries(filters: EntryFilters) {
   return useInfiniteQuery({
-    queryKey: entryKeys.list(filters),
+    queryKey: queryKeys.entries.list(filters),
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam }) =>
-      unwrap(
+      (
         await api.entriesListEntries({
           query: {
             limit: 20,
@@ -27,72 +20,63 @@ export function useEntries(filters: EntryFilters) {
             from: filters.from,
             to: filters.to,
           },
-        }),
-      ),
+        })
+      ).data,
     getNextPageParam: (page) => page.next_cursor ?? null,
   });
 }
 
 export function useTags() {
   return useQuery({
-    queryKey: entryKeys.tags,
-    queryFn: async () => unwrap(await api.entriesListTags()),
+    queryKey: queryKeys.tags,
+    queryFn: async () => (await api.entriesListTags()).data,
   });
 }
 
 export type LoadedEntry = { entry: EntryOut; etag: string | null };
 
+/** The entry and its version (ETag), for `If-Match` on the next save. */
+function loaded(result: { data: EntryOut; response: Response }): LoadedEntry {
+  return { entry: result.data, etag: result.response.headers.get('ETag') };
+}
+
 export function useEntry(id: string | undefined) {
   return useQuery({
-    queryKey: entryKeys.detail(id ?? ''),
+    queryKey: queryKeys.entries.detail(id ?? ''),
     enabled: Boolean(id),
-    queryFn: async (): Promise<LoadedEntry> => {
-      const result = await api.entriesGetEntry({ path: { entry_id: id ?? '' } });
-      return { entry: unwrap(result), etag: result.response?.headers.get('ETag') ?? null };
-    },
+    queryFn: async () => loaded(await api.entriesGetEntry({ path: { entry_id: id ?? '' } })),
   });
 }
 
 function useInvalidateEntries() {
   const queryClient = useQueryClient();
-  return (entry?: EntryOut, etag?: string | null) => {
-    if (entry) queryClient.setQueryData(entryKeys.detail(entry.id), { entry, etag: etag ?? null });
-    void queryClient.invalidateQueries({ queryKey: ['entries', 'list'] });
-    void queryClient.invalidateQueries({ queryKey: entryKeys.tags });
+  return (entry?: LoadedEntry) => {
+    if (entry) queryClient.setQueryData(queryKeys.entries.detail(entry.entry.id), entry);
+    void queryClient.invalidateQueries({ queryKey: queryKeys.entries.lists });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.tags });
   };
 }
 
 export function useCreateEntry() {
   const invalidate = useInvalidateEntries();
   return useMutation({
-    mutationFn: async (body: EntryCreate) => {
-      const result = await api.entriesCreateEntry({ body });
-      return { entry: unwrap(result), etag: result.response?.headers.get('ETag') ?? null };
-    },
-    onSuccess: ({ entry, etag }) => invalidate(entry, etag),
+    mutationFn: async (body: EntryCreate) => loaded(await api.entriesCreateEntry({ body })),
+    onSuccess: (entry) => invalidate(entry),
   });
 }
 
 export function useUpdateEntry() {
   const invalidate = useInvalidateEntries();
   return useMutation({
-    mutationFn: async ({
-      id,
-      body,
-      etag,
-    }: {
-      id: string;
-      body: EntryPatch;
-      etag: string | null;
-    }) => {
-      const result = await api.entriesPatchEntry({
-        path: { entry_id: id },
-        body,
-        headers: etag ? { 'If-Match': etag } : undefined,
-      });
-      return { entry: unwrap(result), etag: result.response?.headers.get('ETag') ?? null };
-    },
-    onSuccess: ({ entry, etag }) => invalidate(entry, etag),
+    mutationFn: async ({ id, body, etag }: { id: string; body: EntryPatch; etag: string | null }) =>
+      loaded(
+        await api.entriesPatchEntry({
+          path: { entry_id: id },
+          body,
+          headers: etag ? { 'If-Match': etag } : undefined,
+        }),
+      ),
+    onSuccess: (entry) => invalidate(entry),
   });
 }
 
@@ -100,7 +84,7 @@ export function useDeleteEntry() {
   const invalidate = useInvalidateEntries();
   return useMutation({
     mutationFn: async (id: string) => {
-      unwrap(await api.entriesDeleteEntry({ path: { entry_id: id } }));
+      await api.entriesDeleteEntry({ path: { entry_id: id } });
     },
     onSuccess: () => invalidate(),
   });

@@ -1,14 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../../lib/api-client';
-import { unwrap } from '../../lib/api-error';
-
-const sessionsKey = ['sessions'] as const;
+import { queryKeys } from '../../lib/query-keys';
 
 export function useSessions() {
   return useQuery({
-    queryKey: sessionsKey,
-    queryFn: async () => unwrap(await api.sessionsListSessions()),
+    queryKey: queryKeys.sessions,
+    queryFn: async () => (await api.sessionsListSessions()).data,
     staleTime: 0,
   });
 }
@@ -17,9 +15,9 @@ export function useRevokeSession() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (id: string) => {
-      unwrap(await api.sessionsRevokeSession({ path: { session_id: id } }));
+      await api.sessionsRevokeSession({ path: { session_id: id } });
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: sessionsKey }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.sessions }),
   });
 }
 
@@ -27,8 +25,8 @@ export function useRevokeOtherSessions() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async () => {
-      unwrap(await api.sessionsRevokeOtherSessions());
+      await api.sessionsRevokeOtherSessions();
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: sessionsKey }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.sessions }),
   });
 }

@@ -1,25 +1,15 @@
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { AuthCard } from '../../../components/ui/AuthCard';
 import { Button } from '../../../components/ui/Button';
-import { api } from '../../../lib/api-client';
-import { unwrap } from '../../../lib/api-error';
-import { useApiForm } from '../../../lib/use-api-form';
+import { errorMessage } from '../../../lib/api-error';
+import { useResendVerification } from '../api';
 
 export function CheckEmailPage() {
   const [params] = useSearchParams();
   const email = params.get('email') ?? '';
-  const [sent, setSent] = useState(false);
-  const form = useApiForm();
-
-  async function resend() {
-    await form.run(async () => {
-      unwrap(await api.authResendVerification({ body: { email } }));
-      setSent(true);
-    });
-  }
+  const resend = useResendVerification();
 
   return (
     <AuthCard title="Check your email">
@@ -28,11 +18,15 @@ export function CheckEmailPage() {
         signing up; it is valid for 24 hours.
       </p>
       <p className="muted">Nothing arrived? Look in your spam folder, or ask for a new link.</p>
-      {sent ? <Alert kind="success">A new link is on its way.</Alert> : null}
-      {form.error ? <Alert>{form.error}</Alert> : null}
+      {resend.isSuccess ? <Alert kind="success">A new link is on its way.</Alert> : null}
+      {resend.isError ? <Alert>{errorMessage(resend.error)}</Alert> : null}
       {email ? (
-        <Button variant="secondary" onClick={() => void resend()} disabled={form.busy}>
-          {form.busy ? 'Sending…' : 'Send a new link'}
+        <Button
+          variant="secondary"
+          onClick={() => resend.mutate(email)}
+          disabled={resend.isPending}
+        >
+          {resend.isPending ? 'Sending…' : 'Send a new link'}
         </Button>
       ) : null}
       <p className="auth-links">

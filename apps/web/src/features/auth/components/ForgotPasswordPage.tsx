@@ -5,25 +5,21 @@ import { Alert } from '../../../components/ui/Alert';
 import { AuthCard } from '../../../components/ui/AuthCard';
 import { Button } from '../../../components/ui/Button';
 import { Field } from '../../../components/ui/Field';
-import { api } from '../../../lib/api-client';
-import { unwrap } from '../../../lib/api-error';
+import { errorMessage } from '../../../lib/api-error';
 import { useUserMgmtEnabled } from '../../../lib/server-config';
-import { useApiForm } from '../../../lib/use-api-form';
+import { useForgotPassword } from '../api';
 
 export function ForgotPasswordPage() {
   const enabled = useUserMgmtEnabled();
   const [email, setEmail] = useState('');
-  const [sent, setSent] = useState<string | null>(null);
-  const form = useApiForm();
+  const forgot = useForgotPassword();
+  const sent = forgot.data?.detail ?? null;
 
   if (!enabled) return <Navigate to="/signin" replace />;
 
-  async function onSubmit(event: FormEvent) {
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
-    await form.run(async () => {
-      const answer = unwrap(await api.authForgotPassword({ body: { email } }));
-      setSent(answer.detail);
-    });
+    forgot.mutate(email);
   }
 
   return (
@@ -33,7 +29,7 @@ export function ForgotPasswordPage() {
       ) : (
         <form onSubmit={onSubmit} noValidate>
           <p className="muted">We will mail you a link to choose a new password.</p>
-          {form.error ? <Alert>{form.error}</Alert> : null}
+          {forgot.isError ? <Alert>{errorMessage(forgot.error)}</Alert> : null}
           <Field
             label="Email"
             type="email"
@@ -43,8 +39,8 @@ export function ForgotPasswordPage() {
             value={email}
             onChange={(e) => setEmail(e.target.value)}
           />
-          <Button type="submit" disabled={form.busy} className="btn-block">
-            {form.busy ? 'Sending…' : 'Send reset link'}
+          <Button type="submit" disabled={forgot.isPending} className="btn-block">
+            {forgot.isPending ? 'Sending…' : 'Send reset link'}
           </Button>
         </form>
       )}

@@ -5,24 +5,23 @@ import { Alert } from '../../../components/ui/Alert';
 import { AuthCard } from '../../../components/ui/AuthCard';
 import { Button } from '../../../components/ui/Button';
 import { useNewPassword } from '../../../components/ui/NewPasswordFields';
-import { api } from '../../../lib/api-client';
-import { unwrap } from '../../../lib/api-error';
+import { errorMessage } from '../../../lib/api-error';
 import { useUrlToken } from '../../../lib/url-token';
-import { useApiForm } from '../../../lib/use-api-form';
+import { useResetPassword } from '../api';
 
 export function ResetPasswordPage() {
   const token = useUrlToken();
   const navigate = useNavigate();
   const newPassword = useNewPassword();
-  const form = useApiForm();
+  const reset = useResetPassword();
 
-  async function onSubmit(event: FormEvent) {
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (!newPassword.confirmMatches()) return;
-    await form.run(async () => {
-      unwrap(await api.authResetPassword({ body: { token, password: newPassword.password } }));
-      navigate('/signin?reset=1', { replace: true });
-    });
+    reset.mutate(
+      { token, password: newPassword.password },
+      { onSuccess: () => navigate('/signin?reset=1', { replace: true }) },
+    );
   }
 
   if (!token) {
@@ -39,11 +38,11 @@ export function ResetPasswordPage() {
   return (
     <AuthCard title="Choose a new password">
       <form onSubmit={onSubmit} noValidate>
-        {form.error ? <Alert>{form.error}</Alert> : null}
+        {reset.isError ? <Alert>{errorMessage(reset.error)}</Alert> : null}
         {newPassword.fields}
         <p className="muted">Every device signed in to your account will be signed out.</p>
-        <Button type="submit" disabled={form.busy} className="btn-block">
-          {form.busy ? 'Saving…' : 'Set new password'}
+        <Button type="submit" disabled={reset.isPending} className="btn-block">
+          {reset.isPending ? 'Saving…' : 'Set new password'}
         </Button>
       </form>
     </AuthCard>

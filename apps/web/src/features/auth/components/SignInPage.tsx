@@ -5,10 +5,10 @@ import { Alert } from '../../../components/ui/Alert';
 import { AuthCard } from '../../../components/ui/AuthCard';
 import { Button } from '../../../components/ui/Button';
 import { Field } from '../../../components/ui/Field';
-import { authClient } from '../../../lib/api-client';
-import { readError, useApiForm } from '../../../lib/use-api-form';
+import { ApiError, errorMessage } from '../../../lib/api-error';
 import { useAuth } from '../../../lib/use-auth';
 import { useUserMgmtEnabled } from '../../../lib/server-config';
+import { useSignIn } from '../api';
 
 /** Only same-app paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string | null): string {
@@ -23,24 +23,15 @@ export function SignInPage() {
   const selfService = useUserMgmtEnabled();
   const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
-  const [unverified, setUnverified] = useState(false);
-  const form = useApiForm();
+  const signIn = useSignIn();
   const next = safeNext(params.get('next'));
+  const unverified = signIn.error instanceof ApiError && signIn.error.code === 'email_not_verified';
 
   if (status === 'signedIn') return <Navigate to={next} replace />;
 
-  async function onSubmit(event: FormEvent) {
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
-    setUnverified(false);
-    await form.run(async () => {
-      const response = await authClient.login(email, password);
-      if (!response.ok) {
-        const error = await readError(response);
-        setUnverified(error.code === 'email_not_verified');
-        throw error;
-      }
-      navigate(next, { replace: true });
-    });
+    signIn.mutate({ email, password }, { onSuccess: () => navigate(next, { replace: true }) });
   }
 
   return (
@@ -52,9 +43,9 @@ export function SignInPage() {
         {params.get('reset') ? (
           <Alert kind="success">Your password is changed. Sign in with the new one.</Alert>
         ) : null}
-        {form.error ? (
+        {signIn.isError ? (
           <Alert>
-            {form.error}
+            {errorMessage(signIn.error)}
             {unverified && selfService ? (
               <>
                 {' '}
@@ -81,8 +72,8 @@ export function SignInPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <Button type="submit" disabled={form.busy} className="btn-block">
-          {form.busy ? 'Signing in…' : 'Sign in'}
+        <Button type="submit" disabled={signIn.isPending} className="btn-block">
+          {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </Button>
       </form>
       {selfService ? (

@@ -5,10 +5,9 @@ import { Alert } from '../../../components/ui/Alert';
 import { AuthCard } from '../../../components/ui/AuthCard';
 import { Button } from '../../../components/ui/Button';
 import { Field } from '../../../components/ui/Field';
-import { api } from '../../../lib/api-client';
-import { unwrap } from '../../../lib/api-error';
+import { errorMessage, fieldErrorsOf } from '../../../lib/api-error';
 import { useUserMgmtEnabled } from '../../../lib/server-config';
-import { useApiForm } from '../../../lib/use-api-form';
+import { useRegister } from '../api';
 
 export function SignUpPage() {
   const navigate = useNavigate();
@@ -16,24 +15,23 @@ export function SignUpPage() {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const form = useApiForm();
+  const register = useRegister();
+  const fieldErrors = fieldErrorsOf(register.error);
 
   if (!enabled) return <Navigate to="/signin" replace />;
 
-  async function onSubmit(event: FormEvent) {
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
-    await form.run(async () => {
-      unwrap(
-        await api.authRegister({ body: { email, password, display_name: name || undefined } }),
-      );
-      navigate(`/check-email?email=${encodeURIComponent(email)}`);
-    });
+    register.mutate(
+      { email, password, display_name: name || undefined },
+      { onSuccess: () => navigate(`/check-email?email=${encodeURIComponent(email)}`) },
+    );
   }
 
   return (
     <AuthCard title="Create your journal">
       <form onSubmit={onSubmit} noValidate>
-        {form.error ? <Alert>{form.error}</Alert> : null}
+        {register.isError ? <Alert>{errorMessage(register.error)}</Alert> : null}
         <Field
           label="Name (optional)"
           name="name"
@@ -49,7 +47,7 @@ export function SignUpPage() {
           autoComplete="email"
           required
           value={email}
-          error={form.fieldErrors.email}
+          error={fieldErrors.email}
           onChange={(e) => setEmail(e.target.value)}
         />
         <Field
@@ -63,8 +61,8 @@ export function SignUpPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <Button type="submit" disabled={form.busy} className="btn-block">
-          {form.busy ? 'Creating…' : 'Create account'}
+        <Button type="submit" disabled={register.isPending} className="btn-block">
+          {register.isPending ? 'Creating…' : 'Create account'}
         </Button>
       </form>
       <p className="auth-links">

@@ -1,25 +1,16 @@
-import {
-  lazy,
-  Suspense,
-  useEffect,
-  useRef,
-  useState,
-  type FormEvent,
-  type KeyboardEvent,
-} from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
+import { ErrorState } from '../../../components/ui/ErrorState';
 import { ApiError, errorMessage } from '../../../lib/api-error';
 import type { EntryOut } from '../../../lib/api-client';
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../../../lib/drafts';
 import { useCreateEntry, useDeleteEntry, useEntry, useUpdateEntry } from '../api';
 import { localToday } from '../dates';
+import { MarkdownPreview } from './MarkdownPreview';
 import { MOODS, parseTags } from '../mood';
-
-// The markdown renderer is the largest dependency: load it when a preview is first shown.
-const Markdown = lazy(() => import('./Markdown').then((module) => ({ default: module.Markdown })));
 
 type Form = Omit<Draft, 'savedAt'>;
 
@@ -47,7 +38,9 @@ export function EntryEditorPage() {
   const { entryId } = useParams();
   const loaded = useEntry(entryId);
   if (entryId && loaded.isPending) return <p className="muted">Loading entry…</p>;
-  if (entryId && loaded.isError) return <Alert>{errorMessage(loaded.error)}</Alert>;
+  if (entryId && loaded.isError) {
+    return <ErrorState error={loaded.error} onRetry={() => void loaded.refetch()} />;
+  }
   return (
     <Editor
       key={entryId ?? 'new'}
@@ -295,9 +288,7 @@ function Editor({
       ) : (
         <div className="preview" role="tabpanel" aria-label="Preview">
           {form.body.trim() ? (
-            <Suspense fallback={<p className="muted">Loading preview…</p>}>
-              <Markdown source={form.body} />
-            </Suspense>
+            <MarkdownPreview source={form.body} />
           ) : (
             <p className="muted">Nothing to preview.</p>
           )}

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
-import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
-import { errorMessage } from '../../../lib/api-error';
+import { ErrorState } from '../../../components/ui/ErrorState';
 import type { EntryOut } from '../../../lib/api-client';
 import { useEntries, useTags, type EntryFilters } from '../api';
 import { moodLabel } from '../mood';
@@ -161,7 +160,9 @@ export function JournalPage() {
         ) : null}
       </form>
 
-      {entries.isError ? <Alert>{errorMessage(entries.error)}</Alert> : null}
+      {entries.isError ? (
+        <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
+      ) : null}
       {entries.isPending ? <p className="muted">Loading entries…</p> : null}
       {entries.isSuccess && items.length === 0 ? (
         <div className="empty">

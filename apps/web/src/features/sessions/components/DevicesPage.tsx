@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
+import { ErrorState } from '../../../components/ui/ErrorState';
 import { authClient, type SessionOut } from '../../../lib/api-client';
 import { errorMessage } from '../../../lib/api-error';
 import { useRevokeOtherSessions, useRevokeSession, useSessions } from '../api';
@@ -25,18 +26,22 @@ export function DevicesPage() {
   const others = list.filter((s) => !s.current).length;
   const error = revoke.error ?? revokeOthers.error;
 
-  async function onRevoke(session: SessionOut) {
+  function onRevoke(session: SessionOut) {
     const question = session.current
       ? 'Sign out of this device?'
       : `Sign out ${session.device}? It will have to sign in again.`;
     if (!window.confirm(question)) return;
-    await revoke.mutateAsync(session.id);
-    if (session.current) await authClient.logout();
+    // A failure shows in the alert above the table (revoke.error).
+    revoke.mutate(session.id, {
+      onSuccess: () => {
+        if (session.current) void authClient.logout();
+      },
+    });
   }
 
-  async function onRevokeOthers() {
+  function onRevokeOthers() {
     if (!window.confirm(`Sign out of ${others} other device${others === 1 ? '' : 's'}?`)) return;
-    await revokeOthers.mutateAsync();
+    revokeOthers.mutate();
   }
 
   return (
@@ -48,7 +53,7 @@ export function DevicesPage() {
         <h1 id="devices-title">Devices</h1>
         <Button
           variant="secondary"
-          onClick={() => void onRevokeOthers()}
+          onClick={onRevokeOthers}
           disabled={others === 0 || revokeOthers.isPending}
         >
           Sign out of all other devices
@@ -59,7 +64,9 @@ export function DevicesPage() {
         password.
       </p>
       {error ? <Alert>{errorMessage(error)}</Alert> : null}
-      {sessions.isError ? <Alert>{errorMessage(sessions.error)}</Alert> : null}
+      {sessions.isError ? (
+        <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} />
+      ) : null}
       {sessions.isPending ? <p className="muted">Loading devices…</p> : null}
       {list.length ? (
         <table className="devices">
@@ -89,7 +96,7 @@ export function DevicesPage() {
                   <Button
                     variant="danger"
                     className="btn-small"
-                    onClick={() => void onRevoke(session)}
+                    onClick={() => onRevoke(session)}
                     disabled={revoke.isPending}
                     aria-label={`Sign out ${session.device}${session.current ? ' (this device)' : ''}`}
                   >

@@ -1,40 +1,31 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
+import { ErrorState } from '../../../components/ui/ErrorState';
 import { Field } from '../../../components/ui/Field';
 import { useNewPassword } from '../../../components/ui/NewPasswordFields';
+import { type UserOut } from '../../../lib/api-client';
+import { errorMessage } from '../../../lib/api-error';
+import { useChangePassword, useMe, useUpdateProfile } from '../api';
 import { ExportImport } from './ExportImport';
-import { api, type UserOut } from '../../../lib/api-client';
-import { unwrap } from '../../../lib/api-error';
-import { useApiForm } from '../../../lib/use-api-form';
 
 function ProfileForm({ user }: { user: UserOut }) {
-  const queryClient = useQueryClient();
   const [name, setName] = useState(user.display_name);
   const [notify, setNotify] = useState(user.notify_new_device);
-  const [saved, setSaved] = useState(false);
-  const form = useApiForm();
+  const update = useUpdateProfile();
 
-  async function onSubmit(event: FormEvent) {
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
-    setSaved(false);
-    await form.run(async () => {
-      const updated = unwrap(
-        await api.authUpdateProfile({ body: { display_name: name, notify_new_device: notify } }),
-      );
-      queryClient.setQueryData(['me'], updated);
-      setSaved(true);
-    });
+    update.mutate({ display_name: name, notify_new_device: notify });
   }
 
   return (
     <form onSubmit={onSubmit} className="card" aria-labelledby="profile-title">
       <h2 id="profile-title">Profile</h2>
-      {saved ? <Alert kind="success">Profile saved.</Alert> : null}
-      {form.error ? <Alert>{form.error}</Alert> : null}
+      {update.isSuccess ? <Alert kind="success">Profile saved.</Alert> : null}
+      {update.isError ? <Alert>{errorMessage(update.error)}</Alert> : null}
       <Field label="Email" value={user.email} readOnly disabled />
       <Field
         label="Display name"
@@ -51,7 +42,7 @@ function ProfileForm({ user }: { user: UserOut }) {
         />
         <label htmlFor="notify-new-device">Email me when a new device signs in</label>
       </div>
-      <Button type="submit" disabled={form.busy}>
+      <Button type="submit" disabled={update.isPending}>
         Save profile
       </Button>
     </form>
@@ -61,30 +52,28 @@ function ProfileForm({ user }: { user: UserOut }) {
 function PasswordForm() {
   const [current, setCurrent] = useState('');
   const newPassword = useNewPassword();
-  const [done, setDone] = useState<string | null>(null);
-  const form = useApiForm();
+  const change = useChangePassword();
 
-  async function onSubmit(event: FormEvent) {
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
-    setDone(null);
+    change.reset();
     if (!newPassword.confirmMatches()) return;
-    await form.run(async () => {
-      const answer = unwrap(
-        await api.authChangePassword({
-          body: { current_password: current, new_password: newPassword.password },
-        }),
-      );
-      setDone(answer.detail);
-      setCurrent('');
-      newPassword.reset();
-    });
+    change.mutate(
+      { current_password: current, new_password: newPassword.password },
+      {
+        onSuccess: () => {
+          setCurrent('');
+          newPassword.reset();
+        },
+      },
+    );
   }
 
   return (
     <form onSubmit={onSubmit} className="card" aria-labelledby="password-title">
       <h2 id="password-title">Password</h2>
-      {done ? <Alert kind="success">{done}</Alert> : null}
-      {form.error ? <Alert>{form.error}</Alert> : null}
+      {change.isSuccess ? <Alert kind="success">{change.data.detail}</Alert> : null}
+      {change.isError ? <Alert>{errorMessage(change.error)}</Alert> : null}
       <Field
         label="Current password"
         type="password"
@@ -95,20 +84,21 @@ function PasswordForm() {
       />
       {newPassword.fields}
       <p className="muted">Other devices will be signed out; this one stays signed in.</p>
-      <Button type="submit" disabled={form.busy}>
+      <Button type="submit" disabled={change.isPending}>
         Change password
       </Button>
     </form>
   );
 }
 
+function Profile() {
+  const me = useMe();
+  if (me.isError) return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
+  if (me.isPending) return <p className="muted">Loading…</p>;
+  return <ProfileForm user={me.data} />;
+}
+
 export function SettingsPage() {
-  // Always re-validated on open: the page shows account details and security actions.
-  const me = useQuery({
-    queryKey: ['me'],
-    queryFn: async () => unwrap(await api.authMe()),
-    staleTime: 0,
-  });
   return (
     <section aria-labelledby="settings-title" className="settings">
       <h1 id="settings-title">Settings</h1>
@@ -119,7 +109,7 @@ export function SettingsPage() {
           out.
         </p>
       </nav>
-      {me.data ? <ProfileForm user={me.data} /> : <p className="muted">Loading…</p>}
+      <Profile />
       <PasswordForm />
       <ExportImport />
     </section>

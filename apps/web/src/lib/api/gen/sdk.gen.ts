@@ -23,12 +23,12 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  *
  * Issue (or confirm) the CSRF token; bound to the refresh cookie's session if any.
  */
-export const authCsrf = <ThrowOnError extends boolean = false>(options?: Options<AuthCsrfData, ThrowOnError>): RequestResult<AuthCsrfResponses, AuthCsrfErrors, ThrowOnError> => (options?.client ?? client).get<AuthCsrfResponses, AuthCsrfErrors, ThrowOnError>({ url: '/api/auth/csrf', ...options });
+export const authCsrf = <ThrowOnError extends boolean = true>(options?: Options<AuthCsrfData, ThrowOnError>): RequestResult<AuthCsrfResponses, AuthCsrfErrors, ThrowOnError> => (options?.client ?? client).get<AuthCsrfResponses, AuthCsrfErrors, ThrowOnError>({ url: '/api/auth/csrf', ...options });
 
 /**
  * Login
  */
-export const authLogin = <ThrowOnError extends boolean = false>(options: Options<AuthLoginData, ThrowOnError>): RequestResult<AuthLoginResponses, AuthLoginErrors, ThrowOnError> => (options.client ?? client).post<AuthLoginResponses, AuthLoginErrors, ThrowOnError>({
+export const authLogin = <ThrowOnError extends boolean = true>(options: Options<AuthLoginData, ThrowOnError>): RequestResult<AuthLoginResponses, AuthLoginErrors, ThrowOnError> => (options.client ?? client).post<AuthLoginResponses, AuthLoginErrors, ThrowOnError>({
     url: '/api/auth/login',
     ...options,
     headers: {
@@ -44,7 +44,7 @@ export const authLogin = <ThrowOnError extends boolean = false>(options: Options
  *
  * Idempotent: 204 also when there is no session or it is already gone.
  */
-export const authLogout = <ThrowOnError extends boolean = false>(options?: Options<AuthLogoutData, ThrowOnError>): RequestResult<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError> => (options?.client ?? client).post<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError>({
+export const authLogout = <ThrowOnError extends boolean = true>(options?: Options<AuthLogoutData, ThrowOnError>): RequestResult<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError> => (options?.client ?? client).post<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/logout',
     ...options,
@@ -57,7 +57,7 @@ export const authLogout = <ThrowOnError extends boolean = false>(options?: Optio
 /**
  * Me
  */
-export const authMe = <ThrowOnError extends boolean = false>(options?: Options<AuthMeData, ThrowOnError>): RequestResult<AuthMeResponses, AuthMeErrors, ThrowOnError> => (options?.client ?? client).get<AuthMeResponses, AuthMeErrors, ThrowOnError>({
+export const authMe = <ThrowOnError extends boolean = true>(options?: Options<AuthMeData, ThrowOnError>): RequestResult<AuthMeResponses, AuthMeErrors, ThrowOnError> => (options?.client ?? client).get<AuthMeResponses, AuthMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/me',
     ...options
@@ -66,7 +66,7 @@ export const authMe = <ThrowOnError extends boolean = false>(options?: Options<A
 /**
  * Update Profile
  */
-export const authUpdateProfile = <ThrowOnError extends boolean = false>(options: Options<AuthUpdateProfileData, ThrowOnError>): RequestResult<AuthUpdateProfileResponses, AuthUpdateProfileErrors, ThrowOnError> => (options.client ?? client).patch<AuthUpdateProfileResponses, AuthUpdateProfileErrors, ThrowOnError>({
+export const authUpdateProfile = <ThrowOnError extends boolean = true>(options: Options<AuthUpdateProfileData, ThrowOnError>): RequestResult<AuthUpdateProfileResponses, AuthUpdateProfileErrors, ThrowOnError> => (options.client ?? client).patch<AuthUpdateProfileResponses, AuthUpdateProfileErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/me',
     ...options,
@@ -79,7 +79,7 @@ export const authUpdateProfile = <ThrowOnError extends boolean = false>(options:
 /**
  * Change Password
  */
-export const authChangePassword = <ThrowOnError extends boolean = false>(options: Options<AuthChangePasswordData, ThrowOnError>): RequestResult<AuthChangePasswordResponses, AuthChangePasswordErrors, ThrowOnError> => (options.client ?? client).post<AuthChangePasswordResponses, AuthChangePasswordErrors, ThrowOnError>({
+export const authChangePassword = <ThrowOnError extends boolean = true>(options: Options<AuthChangePasswordData, ThrowOnError>): RequestResult<AuthChangePasswordResponses, AuthChangePasswordErrors, ThrowOnError> => (options.client ?? client).post<AuthChangePasswordResponses, AuthChangePasswordErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/password/change',
     ...options,
@@ -92,7 +92,7 @@ export const authChangePassword = <ThrowOnError extends boolean = false>(options
 /**
  * Forgot Password
  */
-export const authForgotPassword = <ThrowOnError extends boolean = false>(options: Options<AuthForgotPasswordData, ThrowOnError>): RequestResult<AuthForgotPasswordResponses, AuthForgotPasswordErrors, ThrowOnError> => (options.client ?? client).post<AuthForgotPasswordResponses, AuthForgotPasswordErrors, ThrowOnError>({
+export const authForgotPassword = <ThrowOnError extends boolean = true>(options: Options<AuthForgotPasswordData, ThrowOnError>): RequestResult<AuthForgotPasswordResponses, AuthForgotPasswordErrors, ThrowOnError> => (options.client ?? client).post<AuthForgotPasswordResponses, AuthForgotPasswordErrors, ThrowOnError>({
     url: '/api/auth/password/forgot',
     ...options,
     headers: {
@@ -104,7 +104,7 @@ export const authForgotPassword = <ThrowOnError extends boolean = false>(options
 /**
  * Reset Password
  */
-export const authResetPassword = <ThrowOnError extends boolean = false>(options: Options<AuthResetPasswordData, ThrowOnError>): RequestResult<AuthResetPasswordResponses, AuthResetPasswordErrors, ThrowOnError> => (options.client ?? client).post<AuthResetPasswordResponses, AuthResetPasswordErrors, ThrowOnError>({
+export const authResetPassword = <ThrowOnError extends boolean = true>(options: Options<AuthResetPasswordData, ThrowOnError>): RequestResult<AuthResetPasswordResponses, AuthResetPasswordErrors, ThrowOnError> => (options.client ?? client).post<AuthResetPasswordResponses, AuthResetPasswordErrors, ThrowOnError>({
     url: '/api/auth/password/reset',
     ...options,
     headers: {
@@ -116,7 +116,7 @@ export const authResetPassword = <ThrowOnError extends boolean = false>(options:
 /**
  * Refresh
  */
-export const authRefresh = <ThrowOnError extends boolean = false>(options?: Options<AuthRefreshData, ThrowOnError>): RequestResult<AuthRefreshResponses, AuthRefreshErrors, ThrowOnError> => (options?.client ?? client).post<AuthRefreshResponses, AuthRefreshErrors, ThrowOnError>({
+export const authRefresh = <ThrowOnError extends boolean = true>(options?: Options<AuthRefreshData, ThrowOnError>): RequestResult<AuthRefreshResponses, AuthRefreshErrors, ThrowOnError> => (options?.client ?? client).post<AuthRefreshResponses, AuthRefreshErrors, ThrowOnError>({
     url: '/api/auth/refresh',
     ...options,
     headers: {
@@ -128,7 +128,7 @@ export const authRefresh = <ThrowOnError extends boolean = false>(options?: Opti
 /**
  * Register
  */
-export const authRegister = <ThrowOnError extends boolean = false>(options: Options<AuthRegisterData, ThrowOnError>): RequestResult<AuthRegisterResponses, AuthRegisterErrors, ThrowOnError> => (options.client ?? client).post<AuthRegisterResponses, AuthRegisterErrors, ThrowOnError>({
+export const authRegister = <ThrowOnError extends boolean = true>(options: Options<AuthRegisterData, ThrowOnError>): RequestResult<AuthRegisterResponses, AuthRegisterErrors, ThrowOnError> => (options.client ?? client).post<AuthRegisterResponses, AuthRegisterErrors, ThrowOnError>({
     url: '/api/auth/register',
     ...options,
     headers: {
@@ -140,7 +140,7 @@ export const authRegister = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * List Sessions
  */
-export const sessionsListSessions = <ThrowOnError extends boolean = false>(options?: Options<SessionsListSessionsData, ThrowOnError>): RequestResult<SessionsListSessionsResponses, SessionsListSessionsErrors, ThrowOnError> => (options?.client ?? client).get<SessionsListSessionsResponses, SessionsListSessionsErrors, ThrowOnError>({
+export const sessionsListSessions = <ThrowOnError extends boolean = true>(options?: Options<SessionsListSessionsData, ThrowOnError>): RequestResult<SessionsListSessionsResponses, SessionsListSessionsErrors, ThrowOnError> => (options?.client ?? client).get<SessionsListSessionsResponses, SessionsListSessionsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/sessions',
     ...options
@@ -149,7 +149,7 @@ export const sessionsListSessions = <ThrowOnError extends boolean = false>(optio
 /**
  * Revoke Other Sessions
  */
-export const sessionsRevokeOtherSessions = <ThrowOnError extends boolean = false>(options?: Options<SessionsRevokeOtherSessionsData, ThrowOnError>): RequestResult<SessionsRevokeOtherSessionsResponses, SessionsRevokeOtherSessionsErrors, ThrowOnError> => (options?.client ?? client).post<SessionsRevokeOtherSessionsResponses, SessionsRevokeOtherSessionsErrors, ThrowOnError>({
+export const sessionsRevokeOtherSessions = <ThrowOnError extends boolean = true>(options?: Options<SessionsRevokeOtherSessionsData, ThrowOnError>): RequestResult<SessionsRevokeOtherSessionsResponses, SessionsRevokeOtherSessionsErrors, ThrowOnError> => (options?.client ?? client).post<SessionsRevokeOtherSessionsResponses, SessionsRevokeOtherSessionsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/sessions/revoke-others',
     ...options
@@ -160,7 +160,7 @@ export const sessionsRevokeOtherSessions = <ThrowOnError extends boolean = false
  *
  * Sign a device out. Revoking the current session signs this device out.
  */
-export const sessionsRevokeSession = <ThrowOnError extends boolean = false>(options: Options<SessionsRevokeSessionData, ThrowOnError>): RequestResult<SessionsRevokeSessionResponses, SessionsRevokeSessionErrors, ThrowOnError> => (options.client ?? client).delete<SessionsRevokeSessionResponses, SessionsRevokeSessionErrors, ThrowOnError>({
+export const sessionsRevokeSession = <ThrowOnError extends boolean = true>(options: Options<SessionsRevokeSessionData, ThrowOnError>): RequestResult<SessionsRevokeSessionResponses, SessionsRevokeSessionErrors, ThrowOnError> => (options.client ?? client).delete<SessionsRevokeSessionResponses, SessionsRevokeSessionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/sessions/{session_id}',
     ...options
@@ -169,7 +169,7 @@ export const sessionsRevokeSession = <ThrowOnError extends boolean = false>(opti
 /**
  * Verify
  */
-export const authVerify = <ThrowOnError extends boolean = false>(options: Options<AuthVerifyData, ThrowOnError>): RequestResult<AuthVerifyResponses, AuthVerifyErrors, ThrowOnError> => (options.client ?? client).post<AuthVerifyResponses, AuthVerifyErrors, ThrowOnError>({
+export const authVerify = <ThrowOnError extends boolean = true>(options: Options<AuthVerifyData, ThrowOnError>): RequestResult<AuthVerifyResponses, AuthVerifyErrors, ThrowOnError> => (options.client ?? client).post<AuthVerifyResponses, AuthVerifyErrors, ThrowOnError>({
     url: '/api/auth/verify',
     ...options,
     headers: {
@@ -181,7 +181,7 @@ export const authVerify = <ThrowOnError extends boolean = false>(options: Option
 /**
  * Resend Verification
  */
-export const authResendVerification = <ThrowOnError extends boolean = false>(options: Options<AuthResendVerificationData, ThrowOnError>): RequestResult<AuthResendVerificationResponses, AuthResendVerificationErrors, ThrowOnError> => (options.client ?? client).post<AuthResendVerificationResponses, AuthResendVerificationErrors, ThrowOnError>({
+export const authResendVerification = <ThrowOnError extends boolean = true>(options: Options<AuthResendVerificationData, ThrowOnError>): RequestResult<AuthResendVerificationResponses, AuthResendVerificationErrors, ThrowOnError> => (options.client ?? client).post<AuthResendVerificationResponses, AuthResendVerificationErrors, ThrowOnError>({
     url: '/api/auth/verify/resend',
     ...options,
     headers: {
@@ -193,12 +193,12 @@ export const authResendVerification = <ThrowOnError extends boolean = false>(opt
 /**
  * Public Config
  */
-export const operationsPublicConfig = <ThrowOnError extends boolean = false>(options?: Options<OperationsPublicConfigData, ThrowOnError>): RequestResult<OperationsPublicConfigResponses, OperationsPublicConfigErrors, ThrowOnError> => (options?.client ?? client).get<OperationsPublicConfigResponses, OperationsPublicConfigErrors, ThrowOnError>({ url: '/api/config', ...options });
+export const operationsPublicConfig = <ThrowOnError extends boolean = true>(options?: Options<OperationsPublicConfigData, ThrowOnError>): RequestResult<OperationsPublicConfigResponses, OperationsPublicConfigErrors, ThrowOnError> => (options?.client ?? client).get<OperationsPublicConfigResponses, OperationsPublicConfigErrors, ThrowOnError>({ url: '/api/config', ...options });
 
 /**
  * List Entries
  */
-export const entriesListEntries = <ThrowOnError extends boolean = false>(options?: Options<EntriesListEntriesData, ThrowOnError>): RequestResult<EntriesListEntriesResponses, EntriesListEntriesErrors, ThrowOnError> => (options?.client ?? client).get<EntriesListEntriesResponses, EntriesListEntriesErrors, ThrowOnError>({
+export const entriesListEntries = <ThrowOnError extends boolean = true>(options?: Options<EntriesListEntriesData, ThrowOnError>): RequestResult<EntriesListEntriesResponses, EntriesListEntriesErrors, ThrowOnError> => (options?.client ?? client).get<EntriesListEntriesResponses, EntriesListEntriesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/entries',
     ...options
@@ -207,7 +207,7 @@ export const entriesListEntries = <ThrowOnError extends boolean = false>(options
 /**
  * Create Entry
  */
-export const entriesCreateEntry = <ThrowOnError extends boolean = false>(options: Options<EntriesCreateEntryData, ThrowOnError>): RequestResult<EntriesCreateEntryResponses, EntriesCreateEntryErrors, ThrowOnError> => (options.client ?? client).post<EntriesCreateEntryResponses, EntriesCreateEntryErrors, ThrowOnError>({
+export const entriesCreateEntry = <ThrowOnError extends boolean = true>(options: Options<EntriesCreateEntryData, ThrowOnError>): RequestResult<EntriesCreateEntryResponses, EntriesCreateEntryErrors, ThrowOnError> => (options.client ?? client).post<EntriesCreateEntryResponses, EntriesCreateEntryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/entries',
     ...options,
@@ -222,7 +222,7 @@ export const entriesCreateEntry = <ThrowOnError extends boolean = false>(options
  *
  * Everything, streamed: one JSON document, or a zip of markdown files.
  */
-export const entriesExportEntries = <ThrowOnError extends boolean = false>(options?: Options<EntriesExportEntriesData, ThrowOnError>): RequestResult<EntriesExportEntriesResponses, EntriesExportEntriesErrors, ThrowOnError> => (options?.client ?? client).get<EntriesExportEntriesResponses, EntriesExportEntriesErrors, ThrowOnError>({
+export const entriesExportEntries = <ThrowOnError extends boolean = true>(options?: Options<EntriesExportEntriesData, ThrowOnError>): RequestResult<EntriesExportEntriesResponses, EntriesExportEntriesErrors, ThrowOnError> => (options?.client ?? client).get<EntriesExportEntriesResponses, EntriesExportEntriesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/entries/export',
     ...options
@@ -233,7 +233,7 @@ export const entriesExportEntries = <ThrowOnError extends boolean = false>(optio
  *
  * Add the entries of an export file. Idempotent: entries already here are skipped.
  */
-export const entriesImportEntries = <ThrowOnError extends boolean = false>(options: Options<EntriesImportEntriesData, ThrowOnError>): RequestResult<EntriesImportEntriesResponses, EntriesImportEntriesErrors, ThrowOnError> => (options.client ?? client).post<EntriesImportEntriesResponses, EntriesImportEntriesErrors, ThrowOnError>({
+export const entriesImportEntries = <ThrowOnError extends boolean = true>(options: Options<EntriesImportEntriesData, ThrowOnError>): RequestResult<EntriesImportEntriesResponses, EntriesImportEntriesErrors, ThrowOnError> => (options.client ?? client).post<EntriesImportEntriesResponses, EntriesImportEntriesErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/entries/import',
@@ -247,7 +247,7 @@ export const entriesImportEntries = <ThrowOnError extends boolean = false>(optio
 /**
  * Delete Entry
  */
-export const entriesDeleteEntry = <ThrowOnError extends boolean = false>(options: Options<EntriesDeleteEntryData, ThrowOnError>): RequestResult<EntriesDeleteEntryResponses, EntriesDeleteEntryErrors, ThrowOnError> => (options.client ?? client).delete<EntriesDeleteEntryResponses, EntriesDeleteEntryErrors, ThrowOnError>({
+export const entriesDeleteEntry = <ThrowOnError extends boolean = true>(options: Options<EntriesDeleteEntryData, ThrowOnError>): RequestResult<EntriesDeleteEntryResponses, EntriesDeleteEntryErrors, ThrowOnError> => (options.client ?? client).delete<EntriesDeleteEntryResponses, EntriesDeleteEntryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/entries/{entry_id}',
     ...options
@@ -256,7 +256,7 @@ export const entriesDeleteEntry = <ThrowOnError extends boolean = false>(options
 /**
  * Get Entry
  */
-export const entriesGetEntry = <ThrowOnError extends boolean = false>(options: Options<EntriesGetEntryData, ThrowOnError>): RequestResult<EntriesGetEntryResponses, EntriesGetEntryErrors, ThrowOnError> => (options.client ?? client).get<EntriesGetEntryResponses, EntriesGetEntryErrors, ThrowOnError>({
+export const entriesGetEntry = <ThrowOnError extends boolean = true>(options: Options<EntriesGetEntryData, ThrowOnError>): RequestResult<EntriesGetEntryResponses, EntriesGetEntryErrors, ThrowOnError> => (options.client ?? client).get<EntriesGetEntryResponses, EntriesGetEntryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/entries/{entry_id}',
     ...options
@@ -265,7 +265,7 @@ export const entriesGetEntry = <ThrowOnError extends boolean = false>(options: O
 /**
  * Patch Entry
  */
-export const entriesPatchEntry = <ThrowOnError extends boolean = false>(options: Options<EntriesPatchEntryData, ThrowOnError>): RequestResult<EntriesPatchEntryResponses, EntriesPatchEntryErrors, ThrowOnError> => (options.client ?? client).patch<EntriesPatchEntryResponses, EntriesPatchEntryErrors, ThrowOnError>({
+export const entriesPatchEntry = <ThrowOnError extends boolean = true>(options: Options<EntriesPatchEntryData, ThrowOnError>): RequestResult<EntriesPatchEntryResponses, EntriesPatchEntryErrors, ThrowOnError> => (options.client ?? client).patch<EntriesPatchEntryResponses, EntriesPatchEntryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/entries/{entry_id}',
     ...options,
@@ -278,7 +278,7 @@ export const entriesPatchEntry = <ThrowOnError extends boolean = false>(options:
 /**
  * Replace Entry
  */
-export const entriesReplaceEntry = <ThrowOnError extends boolean = false>(options: Options<EntriesReplaceEntryData, ThrowOnError>): RequestResult<EntriesReplaceEntryResponses, EntriesReplaceEntryErrors, ThrowOnError> => (options.client ?? client).put<EntriesReplaceEntryResponses, EntriesReplaceEntryErrors, ThrowOnError>({
+export const entriesReplaceEntry = <ThrowOnError extends boolean = true>(options: Options<EntriesReplaceEntryData, ThrowOnError>): RequestResult<EntriesReplaceEntryResponses, EntriesReplaceEntryErrors, ThrowOnError> => (options.client ?? client).put<EntriesReplaceEntryResponses, EntriesReplaceEntryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/entries/{entry_id}',
     ...options,
@@ -291,12 +291,12 @@ export const entriesReplaceEntry = <ThrowOnError extends boolean = false>(option
 /**
  * Health
  */
-export const operationsHealth = <ThrowOnError extends boolean = false>(options?: Options<OperationsHealthData, ThrowOnError>): RequestResult<OperationsHealthResponses, OperationsHealthErrors, ThrowOnError> => (options?.client ?? client).get<OperationsHealthResponses, OperationsHealthErrors, ThrowOnError>({ url: '/api/health', ...options });
+export const operationsHealth = <ThrowOnError extends boolean = true>(options?: Options<OperationsHealthData, ThrowOnError>): RequestResult<OperationsHealthResponses, OperationsHealthErrors, ThrowOnError> => (options?.client ?? client).get<OperationsHealthResponses, OperationsHealthErrors, ThrowOnError>({ url: '/api/health', ...options });
 
 /**
  * List Tags
  */
-export const entriesListTags = <ThrowOnError extends boolean = false>(options?: Options<EntriesListTagsData, ThrowOnError>): RequestResult<EntriesListTagsResponses, EntriesListTagsErrors, ThrowOnError> => (options?.client ?? client).get<EntriesListTagsResponses, EntriesListTagsErrors, ThrowOnError>({
+export const entriesListTags = <ThrowOnError extends boolean = true>(options?: Options<EntriesListTagsData, ThrowOnError>): RequestResult<EntriesListTagsResponses, EntriesListTagsErrors, ThrowOnError> => (options?.client ?? client).get<EntriesListTagsResponses, EntriesListTagsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/tags',
     ...options

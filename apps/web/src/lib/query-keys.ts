@@ -1,0 +1,33 @@
+import type { QueryClient } from '@tanstack/react-query';
+
+/**
+ * Every TanStack Query key of the app, in one place, so one feature can refresh another's
+ * data (e.g. settings' import refreshes the journal) without importing that feature.
+ */
+export type EntryListFilters = {
+  q?: string;
+  tag?: string;
+  from?: string;
+  to?: string;
+};
+
+export const queryKeys = {
+  config: ['config'] as const,
+  me: ['me'] as const,
+  sessions: ['sessions'] as const,
+  entries: {
+    all: ['entries'] as const,
+    lists: ['entries', 'list'] as const,
+    list: (filters: EntryListFilters) => ['entries', 'list', filters] as const,
+    detail: (id: string) => ['entries', 'detail', id] as const,
+  },
+  tags: ['tags'] as const,
+};
+
+/** After entries changed in bulk (an import): every entry query and the tag list. */
+export async function invalidateJournal(queryClient: QueryClient): Promise<void> {
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: queryKeys.entries.all }),
+    queryClient.invalidateQueries({ queryKey: queryKeys.tags }),
+  ]);
+}
