@@ -177,9 +177,19 @@ def run_journal(
     )
 
 
-def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, str]:
+def post_login(
+    client: TestClient, email: str, password: str = PASSWORD, *, expect: int | None = None
+) -> Any:
+    """The one way tests sign in: POST /api/auth/login (asserting ``expect`` if given)."""
     response = client.post("/api/auth/login", json={"email": email, "password": password})
-    assert response.status_code == 200, response.text
+    if expect is not None:
+        assert response.status_code == expect, response.text
+    return response
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, str]:
+    """Sign in and return the headers an authenticated call needs (bearer, CSRF if any)."""
+    response = post_login(client, email, password, expect=200)
     headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
     # Cookie mode: echo the signed CSRF cookie, as the web client does on unsafe verbs.
     csrf = response.cookies.get("csrftoken")

@@ -6,7 +6,7 @@ from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 
 from apps.api.app import migrate
-from apps.api.tests.conftest import run_journal
+from apps.api.tests.conftest import post_login, run_journal
 
 
 def test_cli_creates_a_user_who_can_sign_in(client: TestClient, database_url: str) -> None:
@@ -15,9 +15,7 @@ def test_cli_creates_a_user_who_can_sign_in(client: TestClient, database_url: st
     )
     assert created.returncode == 0, created.stderr
     assert "cli@example.com" in created.stdout
-    ok = client.post(
-        "/api/auth/login", json={"email": "cli@example.com", "password": "s3cret-pass"}
-    )
+    ok = post_login(client, "cli@example.com", "s3cret-pass")
     assert ok.status_code == 200
 
     again = run_journal(
@@ -34,13 +32,9 @@ def test_cli_creates_a_user_who_can_sign_in(client: TestClient, database_url: st
         "new-pass-123\n",
     )
     assert changed.returncode == 0, changed.stderr
-    old = client.post(
-        "/api/auth/login", json={"email": "cli@example.com", "password": "s3cret-pass"}
-    )
+    old = post_login(client, "cli@example.com", "s3cret-pass")
     assert old.status_code == 401
-    new = client.post(
-        "/api/auth/login", json={"email": "cli@example.com", "password": "new-pass-123"}
-    )
+    new = post_login(client, "cli@example.com", "new-pass-123")
     assert new.status_code == 200
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from apps.api.app.auth.models import UserSession
 from apps.api.app.db.base import utcnow
-from apps.api.tests.conftest import PASSWORD
+from apps.api.tests.conftest import PASSWORD, post_login
 
 
 def set_cookies(response: Any) -> dict[str, dict[str, str]]:
@@ -33,12 +33,6 @@ def set_cookies(response: Any) -> dict[str, dict[str, str]]:
     return parsed
 
 
-def _login(client: TestClient, email: str) -> Any:
-    response = client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return response
-
-
 @pytest.fixture
 def cookie_client(client_factory: Callable[..., TestClient]) -> TestClient:
     return client_factory(auth_cookie_refresh=True)
@@ -47,7 +41,7 @@ def cookie_client(client_factory: Callable[..., TestClient]) -> TestClient:
 def test_login_sets_httponly_lax_refresh_cookie_and_returns_access_only(
     cookie_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
-    response = _login(cookie_client, make_user().email)
+    response = post_login(cookie_client, make_user().email, expect=200)
     assert set(response.json()) == {"access_token", "token_type", "expires_in"}
     cookies = set_cookies(response)
     refresh = cookies["refresh_token"]
@@ -66,7 +60,7 @@ def test_cookies_are_secure_when_configured(
     client_factory: Callable[..., TestClient], make_user: Callable[..., Any]
 ) -> None:
     client = client_factory(cookie_secure_default=True)
-    cookies = set_cookies(_login(client, make_user().email))
+    cookies = set_cookies(post_login(client, make_user().email, expect=200))
     assert "secure" in cookies["refresh_token"]
     assert "secure" in cookies["csrftoken"]
 
@@ -75,9 +69,11 @@ def test_samesite_strict_and_none_are_honoured(
     client_factory: Callable[..., TestClient], make_user: Callable[..., Any]
 ) -> None:
     user = make_user()
-    strict = set_cookies(_login(client_factory(cookie_samesite="strict"), user.email))
+    strict = set_cookies(
+        post_login(client_factory(cookie_samesite="strict"), user.email, expect=200)
+    )
     assert strict["refresh_token"]["samesite"].lower() == "strict"
-    none = set_cookies(_login(client_factory(cookie_samesite="none"), user.email))
+    none = set_cookies(post_login(client_factory(cookie_samesite="none"), user.email, expect=200))
     assert none["refresh_token"]["samesite"].lower() == "none"
     assert "secure" in none["refresh_token"]
 
@@ -85,7 +81,7 @@ def test_samesite_strict_and_none_are_honoured(
 def test_refresh_reads_the_cookie_only_rotates_and_returns_access_only(
     cookie_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    login = _login(cookie_client, make_user().email)
+    login = post_login(cookie_client, make_user().email, expect=200)
     old_cookie = login.cookies["refresh_token"]
     rid = db.scalar(select(UserSession.rid))
 
@@ -123,7 +119,7 @@ def test_refresh_ignores_a_body_token(
 def test_logout_without_csrf_header_is_403(
     cookie_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    _login(cookie_client, make_user().email)
+    post_login(cookie_client, make_user().email, expect=200)
     response = cookie_client.post("/api/auth/logout")
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
@@ -133,7 +129,7 @@ def test_logout_without_csrf_header_is_403(
 def test_logout_with_csrf_from_endpoint_is_204_and_clears_cookies(
     cookie_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    login = _login(cookie_client, make_user().email)
+    login = post_login(cookie_client, make_user().email, expect=200)
     token = cookie_client.get("/api/auth/csrf").json()["csrf_token"]
     assert token == cookie_client.cookies.get("csrftoken")
     response = cookie_client.post("/api/auth/logout", headers={"X-CSRF-Token": token})
@@ -160,7 +156,7 @@ def test_csrf_works_before_sign_in_and_is_replaced_at_login(
     anonymous = cookie_client.get("/api/auth/csrf")
     assert anonymous.status_code == 200
     before = anonymous.json()["csrf_token"]
-    login = _login(cookie_client, make_user().email)
+    login = post_login(cookie_client, make_user().email, expect=200)
     after = set_cookies(login)["csrftoken"]["value"]
     assert after != before
 
@@ -170,8 +166,8 @@ def test_csrf_token_of_another_session_is_refused(
 ) -> None:
     user = make_user()
     mine, theirs = client_factory(), client_factory()
-    _login(mine, user.email)
-    _login(theirs, user.email)
+    post_login(mine, user.email, expect=200)
+    post_login(theirs, user.email, expect=200)
     foreign = theirs.cookies.get("csrftoken")
     # Double-submit alone would pass (header == cookie); the signature binds it to a session.
     mine.cookies.set("csrftoken", foreign)
@@ -181,7 +177,7 @@ def test_csrf_token_of_another_session_is_refused(
 
 
 def test_header_must_equal_cookie(cookie_client: TestClient, make_user: Callable[..., Any]) -> None:
-    _login(cookie_client, make_user().email)
+    post_login(cookie_client, make_user().email, expect=200)
     response = cookie_client.post("/api/auth/logout", headers={"X-CSRF-Token": "x.y"})
     assert response.status_code == 403
 
@@ -195,7 +191,7 @@ def test_csrf_endpoint_is_404_in_body_mode(client_factory: Callable[..., TestCli
 def test_reuse_detection_holds_in_cookie_mode(
     cookie_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    login = _login(cookie_client, make_user().email)
+    login = post_login(cookie_client, make_user().email, expect=200)
     parent = login.cookies["refresh_token"]
     child = cookie_client.post("/api/auth/refresh").cookies["refresh_token"]
     # Grace: a second tab sends the parent right away and gets the same child back.
@@ -216,7 +212,7 @@ def test_reuse_detection_holds_in_cookie_mode(
 def test_entry_writes_need_csrf_and_auth_is_checked_first(
     cookie_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
-    access = _login(cookie_client, make_user().email).json()["access_token"]
+    access = post_login(cookie_client, make_user().email, expect=200).json()["access_token"]
     bearer = {"Authorization": f"Bearer {access}"}
     no_csrf = cookie_client.post("/api/entries", json={"body": "x"}, headers=bearer)
     assert no_csrf.status_code == 403
@@ -239,7 +235,7 @@ def test_entry_writes_need_no_csrf_in_body_mode(
     client_factory: Callable[..., TestClient], make_user: Callable[..., Any]
 ) -> None:
     client = client_factory(auth_cookie_refresh=False)
-    access = _login(client, make_user().email).json()["access_token"]
+    access = post_login(client, make_user().email, expect=200).json()["access_token"]
     response = client.post(
         "/api/entries", json={"body": "x"}, headers={"Authorization": f"Bearer {access}"}
     )
@@ -249,7 +245,7 @@ def test_entry_writes_need_no_csrf_in_body_mode(
 def test_foreign_origin_cannot_refresh(
     cookie_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
-    _login(cookie_client, make_user().email)
+    post_login(cookie_client, make_user().email, expect=200)
     response = cookie_client.post("/api/auth/refresh", headers={"Origin": "https://evil.example"})
     assert response.status_code == 403
     assert response.json()["code"] == "origin_forbidden"
@@ -261,7 +257,7 @@ def test_backout_sessions_survive_a_flag_flip_both_ways(
     user = make_user()
     # Signed in with cookies; the operator flips the flag off and restarts.
     cookie_app = client_factory(auth_cookie_refresh=True)
-    cookie_login = _login(cookie_app, user.email)
+    cookie_login = post_login(cookie_app, user.email, expect=200)
     cookie_refresh = cookie_login.cookies["refresh_token"]
     body_app = client_factory(auth_cookie_refresh=False)
     me = body_app.get(
@@ -276,15 +272,18 @@ def test_backout_sessions_survive_a_flag_flip_both_ways(
     cookie_again.cookies.set("refresh_token", body_refresh, path="/api/auth")
     assert cookie_again.post("/api/auth/refresh").status_code == 200
     # A fresh sign-in in either mode works at once.
-    assert set(_login(body_app, user.email).json()) >= {"access_token", "refresh_token"}
-    assert "refresh_token" not in _login(cookie_again, user.email).json()
+    assert set(post_login(body_app, user.email, expect=200).json()) >= {
+        "access_token",
+        "refresh_token",
+    }
+    assert "refresh_token" not in post_login(cookie_again, user.email, expect=200).json()
 
 
 def test_cookie_header_parsing_is_standard(
     cookie_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
     # The raw header parses with the standard library too (what browsers and proxies see).
-    response = _login(cookie_client, make_user().email)
+    response = post_login(cookie_client, make_user().email, expect=200)
     for header in response.headers.get_list("set-cookie"):
         jar: SimpleCookie = SimpleCookie()
         jar.load(header)

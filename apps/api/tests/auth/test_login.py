@@ -10,16 +10,14 @@ from fastapi.testclient import TestClient
 
 from apps.api.app.auth import tokens
 from apps.api.app.auth.tokens import encode_access_token
-from apps.api.tests.conftest import PASSWORD, TEST_SECRET, login
+from apps.api.tests.conftest import PASSWORD, TEST_SECRET, login, post_login
 
 
 def test_login_returns_access_token_that_authenticates_me(
     client: TestClient, make_user: Callable[..., Any]
 ) -> None:
     user = make_user("Reader@Example.com")
-    response = client.post(
-        "/api/auth/login", json={"email": "READER@example.com", "password": PASSWORD}
-    )
+    response = post_login(client, "READER@example.com", PASSWORD)
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "bearer"
@@ -40,10 +38,8 @@ def test_wrong_password_and_unknown_email_get_the_same_401(
     client: TestClient, make_user: Callable[..., Any]
 ) -> None:
     user = make_user()
-    wrong = client.post("/api/auth/login", json={"email": user.email, "password": "nope-nope"})
-    unknown = client.post(
-        "/api/auth/login", json={"email": "nobody@example.com", "password": "nope-nope"}
-    )
+    wrong = post_login(client, user.email, "nope-nope")
+    unknown = post_login(client, "nobody@example.com", "nope-nope")
     assert wrong.status_code == unknown.status_code == 401
     assert (
         wrong.json()
@@ -148,5 +144,5 @@ def test_deactivated_user_cannot_sign_in_or_use_a_token(
     user.is_active = False
     db.commit()
     assert client.get("/api/auth/me", headers=headers).status_code == 401
-    response = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+    response = post_login(client, user.email, PASSWORD)
     assert response.status_code == 401

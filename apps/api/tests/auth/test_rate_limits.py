@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from apps.api.tests.conftest import PASSWORD, login
+from apps.api.tests.conftest import PASSWORD, login, post_login
 
 REDIS_URL = os.environ.get("JOURNAL_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
@@ -41,17 +41,13 @@ def limited_client(
     return client_factory(**overrides)
 
 
-def _login(client: TestClient, email: str, password: str) -> Any:
-    return client.post("/api/auth/login", json={"email": email, "password": password})
-
-
 def test_failed_logins_per_account_are_limited_with_retry_after(
     limited_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
     user = make_user()
     for _ in range(3):
-        assert _login(limited_client, user.email, "wrong-password-1").status_code == 401
-    blocked = _login(limited_client, user.email, PASSWORD)
+        assert post_login(limited_client, user.email, "wrong-password-1").status_code == 401
+    blocked = post_login(limited_client, user.email, PASSWORD)
     assert blocked.status_code == 429
     assert blocked.json()["code"] == "rate_limited"
     assert int(blocked.headers["Retry-After"]) > 0
@@ -62,19 +58,19 @@ def test_a_success_clears_the_account_count(
 ) -> None:
     user = make_user()
     for _ in range(2):
-        _login(limited_client, user.email, "wrong-password-1")
-    assert _login(limited_client, user.email, PASSWORD).status_code == 200
+        post_login(limited_client, user.email, "wrong-password-1")
+    assert post_login(limited_client, user.email, PASSWORD).status_code == 200
     for _ in range(2):
-        assert _login(limited_client, user.email, "wrong-password-1").status_code == 401
-    assert _login(limited_client, user.email, PASSWORD).status_code == 200
+        assert post_login(limited_client, user.email, "wrong-password-1").status_code == 401
+    assert post_login(limited_client, user.email, PASSWORD).status_code == 200
 
 
 def test_failures_across_accounts_hit_the_per_ip_limit(
     limited_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
     for i in range(5):
-        _login(limited_client, f"spray{i}@example.com", "wrong-password-1")
-    blocked = _login(limited_client, make_user().email, PASSWORD)
+        post_login(limited_client, f"spray{i}@example.com", "wrong-password-1")
+    blocked = post_login(limited_client, make_user().email, PASSWORD)
     assert blocked.status_code == 429
 
 
@@ -112,4 +108,4 @@ def test_wrong_current_passwords_spend_the_sign_in_budget(
     assert blocked.json()["code"] == "rate_limited"
     assert int(blocked.headers["Retry-After"]) > 0
     # The same budget guards sign-in to that account from this address.
-    assert _login(limited_client, user.email, PASSWORD).status_code == 429
+    assert post_login(limited_client, user.email, PASSWORD).status_code == 429

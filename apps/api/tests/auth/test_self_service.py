@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from apps.api.app.auth.models import EmailToken
 from apps.api.app.db.base import utcnow
-from apps.api.tests.conftest import PASSWORD
+from apps.api.tests.conftest import PASSWORD, post_login
 from apps.api.tests.mailsink import MailSink, link_in, text_of
 
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -36,26 +36,20 @@ def test_register_verify_then_sign_in(app_client: TestClient, mail_sink: MailSin
     token = link_in(mail, "/verify")
     assert "http://127.0.0.1:8000/verify?token=" in text_of(mail)
 
-    before = app_client.post(
-        "/api/auth/login", json={"email": "new.person@example.com", "password": PASSWORD}
-    )
+    before = post_login(app_client, "new.person@example.com", PASSWORD)
     assert before.status_code == 403
     assert before.json()["code"] == "email_not_verified"
 
     verified = app_client.post("/api/auth/verify", json={"token": token})
     assert verified.status_code == 200
     assert "detail" in verified.json()
-    after = app_client.post(
-        "/api/auth/login", json={"email": "NEW.PERSON@example.com", "password": PASSWORD}
-    )
+    after = post_login(app_client, "NEW.PERSON@example.com", PASSWORD)
     assert after.status_code == 200
 
 
 def test_unverified_with_wrong_password_is_plain_401(app_client: TestClient) -> None:
     _register(app_client, "pending@example.com")
-    response = app_client.post(
-        "/api/auth/login", json={"email": "pending@example.com", "password": "wrong-wrong-wrong"}
-    )
+    response = post_login(app_client, "pending@example.com", "wrong-wrong-wrong")
     assert response.status_code == 401
     assert response.json()["code"] == "invalid_credentials"
 
@@ -71,9 +65,7 @@ def test_register_does_not_reveal_existing_accounts(
     notice = mail_sink.wait_for("taken@example.com")[0]
     assert "already" in notice["Subject"] or "tried to sign up" in notice["Subject"]
     # The existing account is untouched: its password still works.
-    login = app_client.post(
-        "/api/auth/login", json={"email": "taken@example.com", "password": PASSWORD}
-    )
+    login = post_login(app_client, "taken@example.com", PASSWORD)
     assert login.status_code == 200
 
 
@@ -91,18 +83,9 @@ def test_re_registering_unverified_resends_and_changes_nothing(
         == 200
     )
     # The original password is still the one that works.
+    assert post_login(app_client, "again@example.com", PASSWORD).status_code == 200
     assert (
-        app_client.post(
-            "/api/auth/login", json={"email": "again@example.com", "password": PASSWORD}
-        ).status_code
-        == 200
-    )
-    assert (
-        app_client.post(
-            "/api/auth/login",
-            json={"email": "again@example.com", "password": "a different passphrase 7"},
-        ).status_code
-        == 401
+        post_login(app_client, "again@example.com", "a different passphrase 7").status_code == 401
     )
 
 
@@ -166,8 +149,8 @@ def test_reset_password_revokes_every_session(
     app_client: TestClient, mail_sink: MailSink, make_user: Callable[..., Any]
 ) -> None:
     user = make_user("reset@example.com")
-    phone = app_client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
-    laptop = app_client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+    phone = post_login(app_client, user.email, PASSWORD)
+    laptop = post_login(app_client, user.email, PASSWORD)
     tokens = [r.json()["access_token"] for r in (phone, laptop)]
 
     assert (
@@ -192,18 +175,8 @@ def test_reset_password_revokes_every_session(
         ).status_code
         == 400
     )
-    assert (
-        app_client.post(
-            "/api/auth/login", json={"email": user.email, "password": PASSWORD}
-        ).status_code
-        == 401
-    )
-    assert (
-        app_client.post(
-            "/api/auth/login", json={"email": user.email, "password": NEW_PASSWORD}
-        ).status_code
-        == 200
-    )
+    assert post_login(app_client, user.email, PASSWORD).status_code == 401
+    assert post_login(app_client, user.email, NEW_PASSWORD).status_code == 200
 
 
 def test_only_the_newest_reset_link_works(
@@ -234,8 +207,8 @@ def test_change_password_keeps_this_session_and_ends_the_others(
         smtp_host="127.0.0.1", smtp_port=mail_sink.port, auth_cookie_refresh=False
     )
     user = make_user()
-    this = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD}).json()
-    other = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD}).json()
+    this = post_login(client, user.email, PASSWORD).json()
+    other = post_login(client, user.email, PASSWORD).json()
     headers = {"Authorization": f"Bearer {this['access_token']}"}
 
     wrong = client.post(
@@ -285,10 +258,7 @@ def test_flag_off_hides_self_service_but_cli_users_sign_in(
         assert response.status_code == 404, path
         assert response.json()["code"] == "feature_disabled"
     user = make_user()
-    assert (
-        client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD}).status_code
-        == 200
-    )
+    assert post_login(client, user.email, PASSWORD).status_code == 200
 
 
 def test_verification_can_be_turned_off(
@@ -296,7 +266,4 @@ def test_verification_can_be_turned_off(
 ) -> None:
     client = client_factory(require_email_verification=False)
     user = make_user(verified=False)
-    assert (
-        client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD}).status_code
-        == 200
-    )
+    assert post_login(client, user.email, PASSWORD).status_code == 200

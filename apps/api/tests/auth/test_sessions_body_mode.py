@@ -12,18 +12,12 @@ from sqlalchemy import select, update
 
 from apps.api.app.auth.models import UserSession
 from apps.api.app.db.base import utcnow
-from apps.api.tests.conftest import PASSWORD
+from apps.api.tests.conftest import PASSWORD, post_login
 
 
 @pytest.fixture
 def body_client(client_factory: Callable[..., TestClient]) -> TestClient:
     return client_factory(auth_cookie_refresh=False)
-
-
-def _login(client: TestClient, email: str) -> dict[str, Any]:
-    response = client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return dict(response.json())
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -48,7 +42,7 @@ def test_login_returns_both_tokens_and_no_cookies(
 def test_refresh_rotates_and_the_new_pair_works(
     body_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    tokens = _login(body_client, make_user().email)
+    tokens = dict(post_login(body_client, make_user().email, expect=200).json())
     rid_before = db.scalar(select(UserSession.rid))
     rotated = _refresh(body_client, tokens["refresh_token"])
     assert rotated.status_code == 200
@@ -65,7 +59,7 @@ def test_refresh_rotates_and_the_new_pair_works(
 def test_database_never_holds_a_usable_refresh_token(
     body_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    tokens = _login(body_client, make_user().email)
+    tokens = dict(post_login(body_client, make_user().email, expect=200).json())
     row = db.scalar(select(UserSession))
     stored = " ".join(str(v) for v in (row.rid, row.previous_rid, row.id))
     assert tokens["refresh_token"] not in stored
@@ -75,7 +69,7 @@ def test_database_never_holds_a_usable_refresh_token(
 def test_parent_within_grace_gets_the_current_child_not_a_fork(
     body_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    parent = _login(body_client, make_user().email)["refresh_token"]
+    parent = dict(post_login(body_client, make_user().email, expect=200).json())["refresh_token"]
     child = _refresh(body_client, parent).json()["refresh_token"]
     # A second tab presents the parent a moment later.
     grace = _refresh(body_client, parent)
@@ -89,7 +83,7 @@ def test_parent_within_grace_gets_the_current_child_not_a_fork(
 def test_parent_after_grace_is_reuse_and_revokes_the_session(
     body_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    tokens = _login(body_client, make_user().email)
+    tokens = dict(post_login(body_client, make_user().email, expect=200).json())
     child = _refresh(body_client, tokens["refresh_token"]).json()
     db.execute(update(UserSession).values(rotated_at=utcnow() - timedelta(seconds=11)))
     db.commit()
@@ -108,7 +102,9 @@ def test_parent_after_grace_is_reuse_and_revokes_the_session(
 def test_grace_covers_the_immediate_parent_only(
     body_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
-    grandparent = _login(body_client, make_user().email)["refresh_token"]
+    grandparent = dict(post_login(body_client, make_user().email, expect=200).json())[
+        "refresh_token"
+    ]
     parent = _refresh(body_client, grandparent).json()["refresh_token"]
     child = _refresh(body_client, parent).json()["refresh_token"]
     reused = _refresh(body_client, grandparent)
@@ -120,7 +116,7 @@ def test_grace_covers_the_immediate_parent_only(
 def test_logout_revokes_at_once_and_is_idempotent(
     body_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
-    tokens = _login(body_client, make_user().email)
+    tokens = dict(post_login(body_client, make_user().email, expect=200).json())
     first = body_client.post("/api/auth/logout", json={"refresh_token": tokens["refresh_token"]})
     assert first.status_code == 204
     me = body_client.get("/api/auth/me", headers=_bearer(tokens["access_token"]))
@@ -134,7 +130,7 @@ def test_logout_revokes_at_once_and_is_idempotent(
 def test_logout_with_the_bearer_token_only(
     body_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
-    tokens = _login(body_client, make_user().email)
+    tokens = dict(post_login(body_client, make_user().email, expect=200).json())
     response = body_client.post("/api/auth/logout", headers=_bearer(tokens["access_token"]))
     assert response.status_code == 204
     assert (
@@ -145,7 +141,7 @@ def test_logout_with_the_bearer_token_only(
 def test_refresh_and_access_tokens_are_not_interchangeable(
     body_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
-    tokens = _login(body_client, make_user().email)
+    tokens = dict(post_login(body_client, make_user().email, expect=200).json())
     as_access = body_client.get("/api/auth/me", headers=_bearer(tokens["refresh_token"]))
     assert as_access.status_code == 401
     as_refresh = _refresh(body_client, tokens["access_token"])
@@ -156,7 +152,7 @@ def test_refresh_and_access_tokens_are_not_interchangeable(
 def test_tampered_and_foreign_refresh_tokens_are_401_without_revoking(
     body_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    tokens = _login(body_client, make_user().email)
+    tokens = dict(post_login(body_client, make_user().email, expect=200).json())
     sid, rid, mac = tokens["refresh_token"].split(".")
     flipped = "B" if mac[0] == "A" else "A"  # a really different MAC
     for bad in [f"{sid}.{rid}.{flipped}{mac[1:]}", f"{sid}.x{rid}.{mac}", "garbage", ""]:
@@ -169,7 +165,7 @@ def test_tampered_and_foreign_refresh_tokens_are_401_without_revoking(
 def test_expired_session_cannot_refresh(
     body_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    tokens = _login(body_client, make_user().email)
+    tokens = dict(post_login(body_client, make_user().email, expect=200).json())
     db.execute(update(UserSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.commit()
     response = _refresh(body_client, tokens["refresh_token"])
@@ -180,7 +176,7 @@ def test_expired_session_cannot_refresh(
 def test_session_lifetime_slides_but_is_capped_at_90_days(
     body_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    tokens = _login(body_client, make_user().email)
+    tokens = dict(post_login(body_client, make_user().email, expect=200).json())
     long_ago = utcnow() - timedelta(days=89, hours=23)
     db.execute(update(UserSession).values(created_at=long_ago))
     db.commit()

@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from apps.api.app.auth.models import UserSession
 from apps.api.app.db.base import utcnow
-from apps.api.tests.conftest import PASSWORD
+from apps.api.tests.conftest import PASSWORD, post_login
 from apps.api.tests.mailsink import MailSink, link_in
 
 NEW_PASSWORD = "an entirely new passphrase"
@@ -78,10 +78,6 @@ def mode_client(
     return client
 
 
-def _login(client: TestClient, email: str, password: str = PASSWORD) -> Any:
-    return client.post("/api/auth/login", json={"email": email, "password": password})
-
-
 def _refresh(client: TestClient, tokens: dict[str, Any]) -> Any:
     if client.cookie_mode:  # type: ignore[attr-defined]
         return client.post("/api/auth/refresh")
@@ -100,18 +96,18 @@ def test_login_success_and_failure_reasons(
 ) -> None:
     user = make_user()
     with moves({SUCCESS: 1}):
-        assert _login(mode_client, user.email).status_code == 200
+        assert post_login(mode_client, user.email).status_code == 200
     with moves({fail("invalid_credentials"): 2}):
-        _login(mode_client, user.email, "wrong-password-1")
-        _login(mode_client, "nobody@example.com", "wrong-password-1")
+        post_login(mode_client, user.email, "wrong-password-1")
+        post_login(mode_client, "nobody@example.com", "wrong-password-1")
     pending = make_user(verified=False)
     with moves({fail("email_not_verified"): 1}):
-        assert _login(mode_client, pending.email).status_code == 403
+        assert post_login(mode_client, pending.email).status_code == 403
     disabled = make_user()
     disabled.is_active = False
     db.commit()
     with moves({fail("user_disabled"): 1}):
-        assert _login(mode_client, disabled.email).status_code == 401
+        assert post_login(mode_client, disabled.email).status_code == 401
 
 
 def test_rate_limited_logins_are_counted(
@@ -120,15 +116,15 @@ def test_rate_limited_logins_are_counted(
     client = client_factory(rate_login_account_ip="1/15 minutes")
     user = make_user()
     with moves({fail("invalid_credentials"): 1, fail("rate_limited"): 2}):
-        _login(client, user.email, "wrong-password-1")
-        assert _login(client, user.email, "wrong-password-1").status_code == 429
-        assert _login(client, user.email).status_code == 429
+        post_login(client, user.email, "wrong-password-1")
+        assert post_login(client, user.email, "wrong-password-1").status_code == 429
+        assert post_login(client, user.email).status_code == 429
 
 
 def test_refresh_rotation_grace_and_logout(
     mode_client: TestClient, make_user: Callable[..., Any]
 ) -> None:
-    tokens = _login(mode_client, make_user().email).json()
+    tokens = post_login(mode_client, make_user().email).json()
     parent_cookie = mode_client.cookies.get("refresh_token")
     with moves({ROTATION: 1}):
         rotated = _refresh(mode_client, tokens)
@@ -148,7 +144,7 @@ def test_refresh_rotation_grace_and_logout(
 def test_reuse_counts_one_revocation(
     mode_client: TestClient, make_user: Callable[..., Any], db: Any
 ) -> None:
-    tokens = _login(mode_client, make_user().email).json()
+    tokens = post_login(mode_client, make_user().email).json()
     parent_cookie = mode_client.cookies.get("refresh_token")
     _refresh(mode_client, tokens)
     db.execute(update(UserSession).values(rotated_at=utcnow() - timedelta(seconds=30)))
@@ -167,7 +163,7 @@ def test_reset_and_change_count_each_revoked_session(
         smtp_host="127.0.0.1", smtp_port=mail_sink.port, auth_cookie_refresh=False
     )
     user = make_user()
-    sessions = [_login(client, user.email).json() for _ in range(3)]
+    sessions = [post_login(client, user.email).json() for _ in range(3)]
     with moves({revoked("password_changed"): 2}):
         response = client.post(
             "/api/auth/password/change",
@@ -189,7 +185,7 @@ def test_reset_and_change_count_each_revoked_session(
 def test_metrics_endpoint_exposes_the_auth_counters(
     client: TestClient, make_user: Callable[..., Any]
 ) -> None:
-    _login(client, make_user().email)
+    post_login(client, make_user().email)
     text = client.get("/metrics").text
     for name in (
         'auth_login_success_total{provider="password"}',
