@@ -137,10 +137,13 @@ def sessions_revoke(session_id: str) -> None:
 
 @sessions_app.command("prune")
 def sessions_prune() -> None:
-    """Delete sessions and mailed tokens that ended over a week ago."""
+    """Delete sessions and mailed tokens that ended over a week ago, and accounts never
+    verified whose links have expired."""
     with _sessionmaker()() as db:
-        sessions, tokens = auth_service.prune(db)
-    typer.echo(f"pruned {sessions} sessions and {tokens} tokens")
+        sessions, tokens, accounts = auth_service.prune(db)
+    typer.echo(
+        f"pruned {sessions} sessions and {tokens} tokens, {accounts} never-verified accounts"
+    )
 
 
 @db_app.command("upgrade")

@@ -95,8 +95,18 @@ class Settings(BaseSettings):
         "10/15 minutes", validation_alias=_env("JOURNAL_RATE_LOGIN_ACCOUNT_IP")
     )
     rate_login_ip: str = Field("100/hour", validation_alias=_env("JOURNAL_RATE_LOGIN_IP"))
+    rate_login_account: str = Field("100/hour", validation_alias=_env("JOURNAL_RATE_LOGIN_ACCOUNT"))
     rate_mail_per_address: str = Field(
         "5/hour", validation_alias=_env("JOURNAL_RATE_MAIL_PER_ADDRESS")
+    )
+    rate_mail_address_ceiling: str = Field(
+        "20/hour", validation_alias=_env("JOURNAL_RATE_MAIL_ADDRESS_CEILING")
+    )
+    rate_mail_ip: str = Field("30/hour", validation_alias=_env("JOURNAL_RATE_MAIL_IP"))
+    rate_mail_global: str = Field("1000/hour", validation_alias=_env("JOURNAL_RATE_MAIL_GLOBAL"))
+    rate_register_ip: str = Field("10/hour", validation_alias=_env("JOURNAL_RATE_REGISTER_IP"))
+    rate_register_global: str = Field(
+        "200/hour", validation_alias=_env("JOURNAL_RATE_REGISTER_GLOBAL")
     )
     auto_migrate: bool = Field(True, validation_alias=_env("JOURNAL_AUTO_MIGRATE"))
 
@@ -121,7 +131,17 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
-    @field_validator("rate_login_account_ip", "rate_login_ip", "rate_mail_per_address")
+    @field_validator(
+        "rate_login_account_ip",
+        "rate_login_ip",
+        "rate_login_account",
+        "rate_mail_per_address",
+        "rate_mail_address_ceiling",
+        "rate_mail_ip",
+        "rate_mail_global",
+        "rate_register_ip",
+        "rate_register_global",
+    )
     @classmethod
     def _check_rate(cls, value: str) -> str:
         from limits import parse

@@ -45,7 +45,10 @@ async def _prune_periodically(app: FastAPI) -> None:
         try:
             with app.state.sessionmaker() as db:
                 removed = await asyncio.to_thread(auth_service.prune, db)
-            log.info("pruned %d ended sessions and %d used/expired tokens", *removed)
+            log.info(
+                "pruned %d ended sessions, %d used/expired tokens, %d never-verified accounts",
+                *removed,
+            )
         except Exception:
             log.exception("session pruning failed; will retry")
 

@@ -95,3 +95,18 @@ class CsrfFailed(AppError):
         super().__init__(
             "Missing or invalid CSRF token: send the csrftoken cookie's value in X-CSRF-Token"
         )
+
+
+class HashingBusy(AppError):
+    """Every password-hashing slot is taken and the queue is full: come back in a moment.
+    (``rate_limited``: the client is asked to slow down, only the status says it is not
+    its own fault.)"""
+
+    status_code = 503
+    code = "rate_limited"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The server is busy checking passwords. Try again in a moment.",
+            headers={"Retry-After": "2"},
+        )

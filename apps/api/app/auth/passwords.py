@@ -3,17 +3,49 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from apps.api.app.auth.exceptions import HashingBusy
+
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 
-# Each hash holds 19 MiB and a core for ~50 ms: bound how many run at once so a burst of
-# logins queues instead of exhausting memory or starving every other request thread.
-_SLOTS = threading.BoundedSemaphore(4)
+# Each hash holds 19 MiB and a core for ~50 ms: bound how many run at once so a burst cannot
+# exhaust memory, and how many may wait for a slot, so a flood (of registrations, say) cannot
+# park every request thread behind argon2: past that, the answer is 503 at once.
+SLOTS = 4
+MAX_WAITING = 8
+WAIT_SECONDS = 2.0
+_slots = threading.BoundedSemaphore(SLOTS)
+_waiting = 0
+_waiting_lock = threading.Lock()
+
+
+@contextmanager
+def _hash_slot() -> Iterator[None]:
+    global _waiting
+    if not _slots.acquire(blocking=False):
+        with _waiting_lock:
+            if _waiting >= MAX_WAITING:
+                raise HashingBusy()
+            _waiting += 1
+        try:
+            acquired = _slots.acquire(timeout=WAIT_SECONDS)
+        finally:
+            with _waiting_lock:
+                _waiting -= 1
+        if not acquired:
+            raise HashingBusy()
+    try:
+        yield
+    finally:
+        _slots.release()
+
 
 # Verified against when the account does not exist, so unknown emails cost the same time.
 _DUMMY_HASH = HASHER.hash("journal-timing-equaliser")
@@ -23,13 +55,13 @@ MAX_LENGTH = 1024
 
 
 def hash_password(password: str) -> str:
-    with _SLOTS:
+    with _hash_slot():
         return HASHER.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-time verify; ``None`` burns the same work and returns False."""
-    with _SLOTS:
+    with _hash_slot():
         try:
             return HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
         except (VerifyMismatchError, VerificationError, InvalidHashError):

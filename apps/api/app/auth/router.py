@@ -6,14 +6,16 @@ notices belong to the use cases.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
-from apps.api.app.auth import service, signin, transport
+from apps.api.app.auth import budgets, service, signin, transport
 from apps.api.app.auth.csrf import CSRF_COOKIE, csrf_token_valid, issue_csrf_token
 from apps.api.app.auth.dependencies import (
     AuthDep,
@@ -23,7 +25,6 @@ from apps.api.app.auth.dependencies import (
     SettingsDep,
     check_request_csrf,
 )
-from apps.api.app.auth.exceptions import WrongCurrentPassword
 from apps.api.app.auth.schemas import (
     ChangePasswordIn,
     CsrfOut,
@@ -39,11 +40,14 @@ from apps.api.app.auth.schemas import (
     UserOut,
     VerifyIn,
 )
+from apps.api.app.config import Settings
 from apps.api.app.db.session import DbSession
 from apps.api.app.errors import AppError, FeatureDisabled, error_response
 from apps.api.app.http import client_ip, read_json_or_form
 from apps.api.app.mail.mailer import Mail
 from apps.api.app.ratelimit import RateLimiter
+
+log = logging.getLogger("journal.auth")
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -73,18 +77,27 @@ def send_mails(request: Request, background: BackgroundTasks, mails: list[Mail])
         background.add_task(request.app.state.mailer.send, mail)
 
 
-def _mail_flow(
+def _mail_link_later(
     request: Request,
     background: BackgroundTasks,
-    limiter: RateLimiter,
-    kind: str,
+    flow: Callable[[Session, Settings, str], service.Outcome],
     email: str,
-    flow: Callable[[], service.Outcome],
 ) -> None:
-    """A "mail me a link" request: rate-limited per address (counted for unknown addresses
-    too, so a 429 says nothing about who has an account), mails sent after the answer."""
-    limiter.check_and_hit(limiter.limits.mail_per_address, kind, email)
-    send_mails(request, background, flow().mails)
+    """Run a "mail me a link" flow (lookup, token, mail) after the answer is sent, in its own
+    transaction: known and unknown addresses then answer alike, in content and in time."""
+    state = request.app.state
+
+    def run() -> None:
+        try:
+            with state.sessionmaker() as db:
+                mails = flow(db, state.settings, email).mails
+        except Exception:
+            log.exception("mail link flow failed")
+            return
+        for mail in mails:
+            state.mailer.send(mail)
+
+    background.add_task(run)
 
 
 DETAIL_REGISTERED = "Check your inbox: we sent a link to finish signing up."
@@ -254,7 +267,7 @@ def register(
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
-    limiter.check_and_hit(limiter.limits.mail_per_address, "register", data.email)
+    budgets.take_register_quota(limiter, data.email, client_ip(request, settings))
     outcome = service.register(db, settings, data.email, data.password, data.display_name)
     send_mails(request, background, outcome.mails)
     return DetailOut(detail=DETAIL_REGISTERED)
@@ -276,18 +289,11 @@ def resend_verification(
     data: EmailIn,
     request: Request,
     background: BackgroundTasks,
-    db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
-    _mail_flow(
-        request,
-        background,
-        limiter,
-        "resend",
-        data.email,
-        lambda: service.resend_verification(db, settings, data.email),
-    )
+    budgets.take_mail_quota(limiter, "resend", data.email, client_ip(request, settings))
+    _mail_link_later(request, background, service.resend_verification, data.email)
     return DetailOut(detail=DETAIL_RESENT)
 
 
@@ -301,24 +307,17 @@ def forgot_password(
     data: EmailIn,
     request: Request,
     background: BackgroundTasks,
-    db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
-    _mail_flow(
-        request,
-        background,
-        limiter,
-        "forgot",
-        data.email,
-        lambda: service.request_password_reset(db, settings, data.email),
-    )
+    budgets.take_mail_quota(limiter, "forgot", data.email, client_ip(request, settings))
+    _mail_link_later(request, background, service.request_password_reset, data.email)
     return DetailOut(detail=DETAIL_FORGOT)
 
 
 @router.post("/password/reset", response_model=DetailOut, dependencies=[UserMgmt])
-def reset_password(data: ResetIn, db: DbSession) -> DetailOut:
-    service.reset_password(db, data.token, data.password)
+def reset_password(data: ResetIn, db: DbSession, limiter: LimiterDep) -> DetailOut:
+    service.reset_password(db, limiter, data.token, data.password)
     return DetailOut(detail="Your password is changed and every device was signed out.")
 
 
@@ -332,16 +331,15 @@ def change_password(
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
-    # Wrong current passwords spend the same failure budget as failed sign-ins, so a
-    # stolen access token is no way around the login limits to guess the password.
-    account_key = signin.login_account_key(ctx.user.email, client_ip(request, settings))
-    limiter.check(limiter.limits.login_account_ip, *account_key)
-    try:
-        outcome = service.change_password(
-            db, settings, ctx.user.id, ctx.session_id, data.current_password, data.new_password
-        )
-    except WrongCurrentPassword:
-        limiter.hit(limiter.limits.login_account_ip, *account_key)
-        raise
+    outcome = service.change_password(
+        db,
+        settings,
+        limiter,
+        ctx.user.id,
+        ctx.session_id,
+        data.current_password,
+        data.new_password,
+        ip=client_ip(request, settings),
+    )
     send_mails(request, background, outcome.mails)
     return DetailOut(detail="Your password is changed. Other devices were signed out.")

@@ -12,10 +12,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from apps.api.app.auth import metrics, passwords, sessions
+from apps.api.app.auth.budgets import SignInBudget, account_recovered
 from apps.api.app.auth.exceptions import (
     EmailTaken,
     InvalidEmailToken,
@@ -29,6 +31,7 @@ from apps.api.app.config import Settings
 from apps.api.app.db.base import utcnow
 from apps.api.app.mail import templates
 from apps.api.app.mail.mailer import Mail
+from apps.api.app.ratelimit import RateLimiter
 
 VERIFY_TTL = timedelta(hours=24)
 RESET_TTL = timedelta(hours=1)
@@ -191,15 +194,34 @@ def set_password(db: Session, user: User, password: str) -> int:
     return revoked
 
 
-def prune(db: Session) -> tuple[int, int]:
-    """Delete sessions and mailed tokens that ended more than a week ago."""
+def prune(db: Session) -> tuple[int, int, int]:
+    """Delete sessions and mailed tokens that ended more than a week ago, and accounts that
+    were never verified and whose every verification link has expired (a flood of sign-ups
+    with other people's addresses must not pile up)."""
+    now = utcnow()
+    live_link = exists().where(
+        and_(
+            EmailToken.user_id == User.id,
+            EmailToken.purpose == Purpose.VERIFY,
+            EmailToken.expires_at > now,
+        )
+    )
+    unverified = db.execute(
+        delete(User)
+        .where(User.email_verified_at.is_(None), User.created_at < now - VERIFY_TTL, ~live_link)
+        .execution_options(synchronize_session=False)
+    )
     removed_sessions = sessions.prune_sessions(db)
-    cutoff = utcnow() - sessions.PRUNE_AFTER
+    cutoff = now - sessions.PRUNE_AFTER
     tokens = db.execute(
         delete(EmailToken).where(or_(EmailToken.expires_at < cutoff, EmailToken.used_at < cutoff))
     )
     db.commit()
-    return removed_sessions, int(tokens.rowcount)  # type: ignore[attr-defined]
+    return (
+        removed_sessions,
+        int(tokens.rowcount),  # type: ignore[attr-defined]
+        int(unverified.rowcount),  # type: ignore[attr-defined]
+    )
 
 
 # ---- self-service flows ----------------------------------------------------------------------
@@ -215,11 +237,17 @@ def register(
     password_hash = passwords.hash_password(password)
     existing = get_user_by_email(db, email)
     if existing is None:
-        user = User(email=email, password_hash=password_hash, display_name=display_name)
-        db.add(user)
-        db.flush()
-        token = _issue_email_token(db, user, Purpose.VERIFY, VERIFY_TTL)
-        db.commit()
+        try:
+            user = User(email=email, password_hash=password_hash, display_name=display_name)
+            db.add(user)
+            db.flush()
+            token = _issue_email_token(db, user, Purpose.VERIFY, VERIFY_TTL)
+            db.commit()
+        except IntegrityError:
+            # A concurrent registration of the same address won the insert: this one is a
+            # repeat, answered the same way (one account, no second link).
+            db.rollback()
+            return Outcome()
         return Outcome([templates.verify_email(email, link(settings, "/verify", token))])
     if not existing.email_verified:
         # Re-send the link; nothing else changes (the password is not replaced).
@@ -256,14 +284,14 @@ def request_password_reset(db: Session, settings: Settings, email: str) -> Outco
     user = get_user_by_email(db, email)
     if user is None or not user.is_active:
         return Outcome()
-    # Only the newest link works.
-    _expire_tokens(db, user.id, Purpose.RESET)
+    # Earlier links stay valid until used, expired or the password changes: voiding them here
+    # would let anyone who knows the address cancel the owner's link.
     token = _issue_email_token(db, user, Purpose.RESET, RESET_TTL)
     db.commit()
     return Outcome([templates.reset_password(user.email, link(settings, "/reset-password", token))])
 
 
-def reset_password(db: Session, token: str, password: str) -> Outcome:
+def reset_password(db: Session, limiter: RateLimiter, token: str, password: str) -> Outcome:
     """Set the password from a mailed link: every session ends, in the same transaction."""
     user = _consume_email_token(db, token, Purpose.RESET)
     # Following a mailed link proves the address, too.
@@ -272,21 +300,32 @@ def reset_password(db: Session, token: str, password: str) -> Outcome:
     revoked = _apply_new_password(db, user, password, revoke_reason=RevokeReason.PASSWORD_RESET)
     db.commit()
     metrics.revoked(RevokeReason.PASSWORD_RESET, revoked)
+    account_recovered(limiter, user.email)
     return Outcome(revoked_sessions=revoked)
 
 
 def change_password(
     db: Session,
     settings: Settings,
+    limiter: RateLimiter,
     user_id: uuid.UUID,
     current_session_id: uuid.UUID | None,
     current_password: str,
     new_password: str,
+    *,
+    ip: str | None,
 ) -> Outcome:
-    """Change a known password: every other session ends, in the same transaction."""
+    """Change a known password: every other session ends, in the same transaction.
+
+    Wrong current passwords spend the sign-in failure budget, so a stolen access token is no
+    way around the sign-in limits to guess the password.
+    """
     user = db.get_one(User, user_id)
+    budget = SignInBudget(limiter, user.email, ip)
+    budget.reserve()
     if not passwords.verify_password(user.password_hash, current_password):
         raise WrongCurrentPassword()
+    budget.succeeded()
     revoked = _apply_new_password(
         db,
         user,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from apps.api.app.auth import metrics, passwords, sessions
+from apps.api.app.auth.budgets import SignInBudget
 from apps.api.app.auth.exceptions import (
     EmailNotVerified,
     InvalidCredentials,
@@ -36,11 +37,6 @@ class SignedIn:
     session: UserSession
     refresh_token: str
     mails: list[Mail] = field(default_factory=list)
-
-
-def login_account_key(email: str, ip: str | None) -> tuple[str, str, str]:
-    """The rate-limit key of password guesses against one account from one address."""
-    return ("login", email, ip or "unknown")
 
 
 def authenticate(db: Session, email: str, password: str, *, require_verified: bool) -> User:
@@ -91,10 +87,9 @@ def sign_in_with_password(
     ip: str | None,
     user_agent: str | None,
 ) -> SignedIn:
-    account_key = login_account_key(email, ip)
+    budget = SignInBudget(limiter, email, ip)
     try:
-        limiter.check(limiter.limits.login_account_ip, *account_key)
-        limiter.check(limiter.limits.login_ip, "login-ip", account_key[2])
+        budget.reserve()
     except RateLimited:
         metrics.login_failed(LoginFailReason.RATE_LIMITED)
         raise
@@ -103,17 +98,16 @@ def sign_in_with_password(
             db, email, password, require_verified=settings.require_email_verification
         )
     except InvalidCredentials as exc:
-        limiter.hit(limiter.limits.login_account_ip, *account_key)
-        limiter.hit(limiter.limits.login_ip, "login-ip", account_key[2])
         disabled = isinstance(exc, UserDisabled)
         metrics.login_failed(
             LoginFailReason.USER_DISABLED if disabled else LoginFailReason.INVALID_CREDENTIALS
         )
         raise
     except EmailNotVerified:
+        budget.not_a_guess()
         metrics.login_failed(LoginFailReason.EMAIL_NOT_VERIFIED)
         raise
-    limiter.clear(limiter.limits.login_account_ip, *account_key)
+    budget.succeeded()
     session, refresh = sessions.create_session(db, user, settings, ip=ip, user_agent=user_agent)
     mails = _new_device_notice(db, settings, user, session)
     db.commit()

@@ -20,12 +20,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(settings: Settings) -> Engine:
+    """``hide_parameters``: a database error is logged without its bound values (they may be
+    password hashes, tokens' hashes or private text)."""
     url = settings.sqlalchemy_url
     if settings.is_sqlite:
         path = url.split(":///", 1)[1] if ":///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=20)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False},
+            pool_size=20,
+            hide_parameters=True,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )

@@ -42,6 +42,7 @@ class Reader:
             self.async_engine = create_async_engine(
                 settings.sqlalchemy_url,
                 isolation_level="AUTOCOMMIT",
+                hide_parameters=True,
                 pool_size=10,
                 max_overflow=20,
             )

@@ -16,9 +16,16 @@ from apps.api.app.auth.models import EmailToken, User, UserSession
 from apps.api.app.auth.reasons import Purpose
 from apps.api.app.config import Settings
 from apps.api.app.db.session import make_sessionmaker
+from apps.api.app.ratelimit import RateLimiter
 from apps.api.tests.conftest import PASSWORD
 
 NEW_PASSWORD = "an entirely new passphrase 42"
+
+
+def _change(db: Session, settings: Settings, user: User, current: UserSession) -> Any:
+    return service.change_password(
+        db, settings, RateLimiter(settings), user.id, current.id, PASSWORD, NEW_PASSWORD, ip=None
+    )
 
 
 class InjectedFailure(RuntimeError):
@@ -66,7 +73,7 @@ def test_password_change_that_fails_while_revoking_keeps_the_old_password_and_se
     user, current, _other = signed_in_twice
     monkeypatch.setattr(sessions, "revoke_user_sessions", _fail)
     with pytest.raises(InjectedFailure):
-        service.change_password(db, settings, user.id, current.id, PASSWORD, NEW_PASSWORD)
+        _change(db, settings, user, current)
     db.rollback()
     assert _state_after(migrated_engine, user) == (True, False, 2)
 
@@ -83,13 +90,13 @@ def test_password_reset_that_fails_while_revoking_changes_nothing_and_keeps_the_
     db.commit()
     monkeypatch.setattr(sessions, "revoke_user_sessions", _fail)
     with pytest.raises(InjectedFailure):
-        service.reset_password(db, token, NEW_PASSWORD)
+        service.reset_password(db, RateLimiter(settings), token, NEW_PASSWORD)
     db.rollback()
     assert _state_after(migrated_engine, user) == (True, False, 2)
     unused = db.scalars(select(EmailToken).where(EmailToken.used_at.is_(None))).all()
     assert len(unused) == 1  # the link was not spent by the failed attempt
     monkeypatch.undo()
-    service.reset_password(db, token, NEW_PASSWORD)
+    service.reset_password(db, RateLimiter(settings), token, NEW_PASSWORD)
     assert _state_after(migrated_engine, user) == (False, True, 0)
 
 
@@ -114,7 +121,7 @@ def test_password_change_signs_out_the_other_sessions_in_the_same_commit(
     signed_in_twice: tuple[User, UserSession, UserSession],
 ) -> None:
     user, current, _other = signed_in_twice
-    outcome = service.change_password(db, settings, user.id, current.id, PASSWORD, NEW_PASSWORD)
+    outcome = _change(db, settings, user, current)
     assert outcome.revoked_sessions == 1
     assert _state_after(migrated_engine, user) == (False, True, 1)
 
@@ -127,6 +134,6 @@ def test_changing_the_password_voids_outstanding_reset_links(
     user, current, _other = signed_in_twice
     token = service._issue_email_token(db, user, Purpose.RESET, service.RESET_TTL)
     db.commit()
-    service.change_password(db, settings, user.id, current.id, PASSWORD, NEW_PASSWORD)
+    _change(db, settings, user, current)
     with pytest.raises(service.InvalidEmailToken):
-        service.reset_password(db, token, "yet another passphrase 77")
+        service.reset_password(db, RateLimiter(settings), token, "yet another passphrase 77")
