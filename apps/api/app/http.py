@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 
 from apps.api.app.config import Settings
 from apps.api.app.errors import AppError
@@ -21,6 +22,11 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
+def _body_error(message: str) -> RequestValidationError:
+    """A 422 ``validation_error`` with its ``errors`` list, like any other invalid body."""
+    return RequestValidationError([{"type": "body", "loc": ("body",), "msg": message}])
+
+
 async def read_json_or_form(request: Request) -> dict[str, Any]:
     kind = media_type(request)
     raw = await request.body()
@@ -28,21 +34,18 @@ async def read_json_or_form(request: Request) -> dict[str, Any]:
         try:
             data = json.loads(raw or b"null")
         except (json.JSONDecodeError, UnicodeDecodeError):
-            raise AppError(
-                "Request body is not valid JSON", code="validation_error", status_code=422
-            ) from None
+            raise _body_error("Request body is not valid JSON") from None
+        except RecursionError:
+            # Thousands of nested brackets exhaust the parser's stack: bad input, not a 500.
+            raise _body_error("Request body is nested too deeply") from None
         if not isinstance(data, dict):
-            raise AppError(
-                "Request body must be a JSON object", code="validation_error", status_code=422
-            )
+            raise _body_error("Request body must be a JSON object")
         return data
     if kind == "application/x-www-form-urlencoded":
         try:
             return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
         except UnicodeDecodeError:
-            raise AppError(
-                "Form body is not UTF-8", code="validation_error", status_code=422
-            ) from None
+            raise _body_error("Form body is not UTF-8") from None
     raise UnsupportedMediaType("Send application/json (or a form for /login)")
 
 
