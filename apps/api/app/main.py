@@ -19,7 +19,7 @@ from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
 from apps.api.app.logging_setup import configure_logging
 from apps.api.app.mail.mailer import make_mailer
-from apps.api.app.middleware import ApiGuardMiddleware, MetricsMiddleware
+from apps.api.app.middleware import ApiGuardMiddleware, ApiMethodMiddleware, MetricsMiddleware
 from apps.api.app.ratelimit import RateLimiter
 from apps.api.app.sessions import service as sessions_service
 from apps.api.app.sessions.router import router as sessions_router
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)
+    app.add_middleware(ApiMethodMiddleware, routes=app.router.routes)
     app.add_middleware(ApiGuardMiddleware, settings=settings)
     if settings.metrics_enabled:
         app.add_middleware(MetricsMiddleware)  # outermost: times everything, 4xx included

@@ -45,6 +45,15 @@ HTTP_LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
 
+# The server accepts dozens of method tokens; anything else shares one label value, so a
+# client cannot mint new series (route labels are templates or "unmatched", likewise).
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in HTTP_METHODS else "other"
+
+
 LOGIN_FAIL_REASONS = ("invalid_credentials", "email_not_verified", "rate_limited", "user_disabled")
 REVOCATION_REASONS = (
     "logout",

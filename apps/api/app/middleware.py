@@ -7,10 +7,13 @@ and no extra task or body buffering.
 from __future__ import annotations
 
 import json
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from apps.api.app import metrics
@@ -39,7 +42,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _send_error(send: Send, status: int, detail: str, code: str) -> None:
+async def _send_error(
+    send: Send,
+    status: int,
+    detail: str,
+    code: str,
+    headers: Iterable[tuple[bytes, bytes]] = (),
+) -> None:
     body = json.dumps({"detail": detail, "code": code}).encode()
     await send(
         {
@@ -48,6 +57,7 @@ async def _send_error(send: Send, status: int, detail: str, code: str) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                *headers,
                 *_API_HEADERS,
                 *_COMMON_HEADERS,
             ],
@@ -132,6 +142,54 @@ class ApiGuardMiddleware:
         return limited_receive
 
 
+class ApiMethodMiddleware:
+    """An API path answers 405 ``method_not_allowed`` with an ``Allow`` naming every method
+    some route serves there, and 404 when no route serves it.
+
+    Starlette builds ``Allow`` from the first route whose path matches (one of several),
+    and the web app's catch-all GET would turn ``GET /api/auth/login`` into a 404.
+    """
+
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
+        self.app = app
+        self.routes = routes  # the router's own list: routes added later are seen too
+        self._by_prefix: dict[str, list[tuple[re.Pattern[str], frozenset[str]]]] | None = None
+
+    def _index(self) -> dict[str, list[tuple[re.Pattern[str], frozenset[str]]]]:
+        # Built on the first request, when every router is included; keyed by the segment
+        # after /api/ so a request tries a handful of patterns, not all of them.
+        if self._by_prefix is None:
+            index: dict[str, list[tuple[re.Pattern[str], frozenset[str]]]] = {}
+            for route in iter_route_contexts(self.routes):
+                path, methods = route.path, route.methods
+                if isinstance(path, str) and path.startswith("/api/") and methods:
+                    pattern = compile_path(path)[0]
+                    index.setdefault(path.split("/")[2], []).append((pattern, frozenset(methods)))
+            self._by_prefix = index
+        return self._by_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        method: str = scope["method"]
+        allowed: set[str] = set()
+        for pattern, methods in self._index().get(path.split("/")[2], ()):
+            if pattern.match(path):
+                if method in methods:
+                    await self.app(scope, receive, send)
+                    return
+                allowed |= methods
+        if not allowed:
+            await _send_error(send, 404, "Not found", "not_found")
+            return
+        allow = ", ".join(sorted(allowed)).encode()
+        await _send_error(
+            send, 405, "Method not allowed", "method_not_allowed", [(b"allow", allow)]
+        )
+
+
 class MetricsMiddleware:
     """Count requests and time them by route template (never the raw path: bounded labels)."""
 
@@ -156,7 +214,7 @@ class MetricsMiddleware:
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
-            method = scope["method"]
+            method = metrics.method_label(scope["method"])
             metrics.HTTP_REQUESTS.labels(method=method, route=template, status=str(status)).inc()
             metrics.HTTP_LATENCY.labels(method=method, route=template).observe(
                 time.perf_counter() - start

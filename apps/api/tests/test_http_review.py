@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 
 
 def test_deeply_nested_login_body_is_a_422_without_traceback(
@@ -55,3 +57,78 @@ def test_deeply_nested_json_on_other_routes_is_a_client_error(
     assert response.status_code in (400, 422)
     assert set(response.json()) >= {"detail", "code"}
     assert not [r for r in caplog.records if r.exc_info], "no traceback is logged"
+
+
+def _allow(response: httpx.Response) -> set[str]:
+    return {m.strip() for m in response.headers.get("allow", "").split(",") if m.strip()}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "/api/auth/login", {"POST"}),
+        ("GET", "/api/auth/logout", {"POST"}),
+        ("PUT", "/api/auth/refresh", {"POST"}),
+        ("DELETE", "/api/entries", {"GET", "POST"}),
+        ("PROPFIND", "/api/entries", {"GET", "POST"}),
+        ("POST", "/api/health", {"GET"}),
+        ("BREW", "/api/auth/me", {"GET", "PATCH"}),
+        (
+            "POST",
+            "/api/entries/00000000-0000-0000-0000-000000000000",
+            {"GET", "PUT", "PATCH", "DELETE"},
+        ),
+    ],
+)
+def test_wrong_method_on_an_existing_api_path_is_405_with_a_complete_allow(
+    client_factory,
+    tmp_path,
+    method: str,
+    path: str,
+    allowed: set[str],  # type: ignore[no-untyped-def]
+) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html><title>Journal</title>")
+    for client in (client_factory(), client_factory(web_dist=dist)):  # with and without the SPA
+        response = client.request(method, path)
+        assert response.status_code == 405, (method, path, response.text)
+        assert response.json() == {"detail": "Method not allowed", "code": "method_not_allowed"}
+        assert _allow(response) == allowed
+
+
+def test_unknown_api_path_stays_404_for_any_method(client: TestClient) -> None:
+    for method in ("GET", "POST", "PROPFIND"):
+        response = client.request(method, "/api/nope")
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+
+
+def _label_values(text: str, label: str) -> set[str]:
+    return {
+        sample.labels[label]
+        for family in text_string_to_metric_families(text)
+        if family.name in ("http_requests", "http_request_duration_seconds")
+        for sample in family.samples
+        if label in sample.labels
+    }
+
+
+def test_metrics_labels_cannot_be_inflated_by_methods_or_paths(client: TestClient) -> None:
+    for i, method in enumerate(("PROPFIND", "MKCOL", "LOCK", "PURGE", "SEARCH", "BREW", "get")):
+        client.request(method, "/api/health")
+        client.request(method, f"/random-{i}")
+        client.request(method, f"/api/random-{i}")
+    text = client.get("/metrics").text
+    assert _label_values(text, "method") <= {
+        "GET",
+        "HEAD",
+        "POST",
+        "PUT",
+        "PATCH",
+        "DELETE",
+        "OPTIONS",
+        "other",
+    }
+    assert "other" in _label_values(text, "method")
+    assert not [route for route in _label_values(text, "route") if "random" in route]
