@@ -12,7 +12,8 @@ export default defineConfig({
     // Same-origin in dev too: cookies on /api/auth and the CSRF cookie just work.
     proxy: { '/api': { target: apiTarget, changeOrigin: false } },
   },
-  build: { sourcemap: true },
+  // No source maps in the shipped build: they would publish the source to anyone.
+  build: { sourcemap: false },
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],

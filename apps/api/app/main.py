@@ -14,6 +14,7 @@ from apps.api.app import health, metrics, migrate
 from apps.api.app.auth.router import router as auth_router
 from apps.api.app.config import Settings, load_settings
 from apps.api.app.db import Reader, make_engine, make_sessionmaker
+from apps.api.app.docs import mount_docs
 from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
@@ -74,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Journal API",
         version="0.1.0",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by docs.mount_docs, with local assets
         redoc_url=None,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(entries_router, responses=COMMON_ERRORS)
     app.include_router(tags_router, responses=COMMON_ERRORS)
     app.include_router(metrics.router)
+    mount_docs(app)
     mount_web(app, settings.web_dist)
     return app
 

@@ -33,6 +33,7 @@ _COMMON_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-frame-options", b"DENY"),
 ]
 _API_HEADERS: list[tuple[bytes, bytes]] = [(b"cache-control", b"no-store")]
+_HSTS = b"max-age=63072000; includeSubDomains"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -80,6 +81,12 @@ class ApiGuardMiddleware:
         # Whole-journal imports are larger than any single request.
         self.max_body_for = {"/api/entries/import": settings.max_import_bytes}
         self.allowed_origins = settings.allowed_origins
+        common = list(_COMMON_HEADERS)
+        if settings.public_url.startswith("https://"):
+            # Served over https: browsers must never try plain http for this host again.
+            common.append((b"strict-transport-security", _HSTS))
+        self.common_headers = common
+        self.api_headers = _API_HEADERS + common
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -88,6 +95,15 @@ class ApiGuardMiddleware:
         path: str = scope["path"]
         is_api = path.startswith("/api/")
         method: str = scope["method"]
+        extra = self.api_headers if is_api else self.common_headers
+        reply = send
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = _merge_headers(list(message.get("headers", [])), extra)
+            await reply(message)
+
+        send = send_with_headers
 
         if is_api and method in UNSAFE_METHODS:
             origin = _header(scope, b"origin")
@@ -114,14 +130,7 @@ class ApiGuardMiddleware:
                 return
             receive = self._limited(receive, limit)
 
-        extra = _API_HEADERS + _COMMON_HEADERS if is_api else _COMMON_HEADERS
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = _merge_headers(list(message.get("headers", [])), extra)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, send)
 
     @staticmethod
     def _limited(receive: Receive, limit: int) -> Receive:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
+
+from apps.api.tests.conftest import REPO
 
 
 def test_deeply_nested_login_body_is_a_422_without_traceback(
@@ -132,3 +135,40 @@ def test_metrics_labels_cannot_be_inflated_by_methods_or_paths(client: TestClien
     }
     assert "other" in _label_values(text, "method")
     assert not [route for route in _label_values(text, "route") if "random" in route]
+
+
+def test_hsts_is_sent_when_the_public_url_is_https(client_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html><title>Journal</title>")
+    https = client_factory(public_url="https://journal.example.com", web_dist=dist)
+    for response in (
+        https.get("/api/health"),
+        https.get("/journal/page"),
+        https.get("/api/nope"),
+        https.post("/api/auth/login", content=b"x", headers={"Content-Type": "text/plain"}),
+    ):
+        hsts = response.headers.get("strict-transport-security", "")
+        assert "max-age=63072000" in hsts, response.request.url
+        assert "includeSubDomains" in hsts
+    http = client_factory(web_dist=dist)
+    for response in (http.get("/api/health"), http.get("/journal/page")):
+        assert "strict-transport-security" not in response.headers
+
+
+def test_api_docs_load_their_assets_from_this_origin(client: TestClient) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    urls = re.findall(r"""(?:src|href|url)\s*[=:(]\s*['"]?([^'" )>]+)""", page.text)
+    assert urls, page.text
+    assert not [u for u in urls if "//" in u], "no asset from another host"
+    for url in urls:
+        if url.endswith((".js", ".css", ".png")):
+            asset = client.get(url)
+            assert asset.status_code == 200, url
+            assert len(asset.content) > 1000
+
+
+def test_web_build_ships_no_source_maps() -> None:
+    config = (REPO / "apps" / "web" / "vite.config.ts").read_text()
+    assert re.search(r"sourcemap:\s*false", config)
