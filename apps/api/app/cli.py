@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from apps.api.app import migrate
 from apps.api.app.auth import service as auth_service
 from apps.api.app.auth.sessions import RevokeReason, revoke_session_by_id
-from apps.api.app.config import load_settings
+from apps.api.app.config import load_settings, require_secret
 from apps.api.app.db import make_engine, make_sessionmaker
 from apps.api.app.errors import AppError
 from apps.api.app.metrics import prepare_multiprocess_dir
@@ -164,6 +164,8 @@ def serve(
     import uvicorn
 
     settings = load_settings()
+    # The development key file is made here, once, before any worker could race to it.
+    require_secret(settings)
     if settings.auto_migrate:
         # Once, before the workers start (they would otherwise all wait on the lock).
         migrate.upgrade(make_engine(settings))

@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 
 from apps.api.app import health, metrics, migrate
 from apps.api.app.auth.router import router as auth_router
-from apps.api.app.config import Settings, load_settings
+from apps.api.app.config import Settings, load_settings, require_secret
 from apps.api.app.db import Reader, make_engine, make_sessionmaker
 from apps.api.app.docs import mount_docs
 from apps.api.app.entries.router import router as entries_router
@@ -108,7 +108,9 @@ def __getattr__(name: str) -> FastAPI:
     # `uvicorn apps.api.app.main:app` builds the app on first access, so importing this
     # module (tests, the OpenAPI export) never reads the environment by itself.
     if name == "app":
-        application = create_app()
+        settings = load_settings()
+        require_secret(settings)  # a bad key file stops start-up with one line
+        application = create_app(settings)
         globals()["app"] = application
         return application
     raise AttributeError(name)
