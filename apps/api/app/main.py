@@ -18,6 +18,7 @@ from apps.api.app.docs import mount_docs
 from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
+from apps.api.app.http import ignore_server_forwarding_headers
 from apps.api.app.logging_setup import configure_logging
 from apps.api.app.mail.mailer import make_mailer
 from apps.api.app.middleware import ApiGuardMiddleware, ApiMethodMiddleware, MetricsMiddleware
@@ -108,6 +109,7 @@ def __getattr__(name: str) -> FastAPI:
     # `uvicorn apps.api.app.main:app` builds the app on first access, so importing this
     # module (tests, the OpenAPI export) never reads the environment by itself.
     if name == "app":
+        ignore_server_forwarding_headers()  # JOURNAL_TRUSTED_PROXIES decides, not uvicorn
         settings = load_settings()
         require_secret(settings)  # a bad key file stops start-up with one line
         application = create_app(settings)

@@ -3,56 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from apps.api.tests.conftest import REPO
-from apps.api.tests.mailsink import free_port
+from apps.api.tests.ops.live import journal_env, live_server
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JOURNAL_", "PROMETHEUS_"))}
-    env |= {
-        "JOURNAL_DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}",
-        "JOURNAL_SECRET_KEY": "serve-limits-test-secret-0123456789abcdef",
-        "JOURNAL_WEB_DIST": str(tmp_path / "no-web"),
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "apps.api.app.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            server.kill()
-            pytest.fail(f"server did not start: {server.stderr.read().decode()}")  # type: ignore[union-attr]
+    command = [sys.executable, "-m", "apps.api.app.cli", "serve"]
+    with live_server(command, journal_env(tmp_path)) as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def _raw_request(port: int, header_bytes: int) -> bytes:
