@@ -13,7 +13,14 @@ import shutil
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
-from prometheus_client import (
+
+from apps.api.app.config import Settings
+from apps.api.app.errors import NotAuthenticated, NotFound
+from apps.api.app.worker_metrics import MULTIPROC_ENV, share_metrics_between_workers
+
+share_metrics_between_workers()  # before prometheus_client is imported: it picks its mode then
+
+from prometheus_client import (  # noqa: E402
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
@@ -22,9 +29,6 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-
-from apps.api.app.config import Settings
-from apps.api.app.errors import NotAuthenticated, NotFound
 
 LOGIN_SUCCESS = Counter("auth_login_success_total", "Successful sign-ins", ["provider"])
 LOGIN_FAIL = Counter("auth_login_fail_total", "Failed sign-ins by reason", ["reason"])
@@ -70,8 +74,6 @@ for _reason in LOGIN_FAIL_REASONS:
     LOGIN_FAIL.labels(reason=_reason)
 for _reason in REVOCATION_REASONS:
     REVOCATIONS.labels(reason=_reason)
-
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def prepare_multiprocess_dir(path: Path) -> None:
