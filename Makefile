@@ -28,7 +28,7 @@ run: build
 	@$(UV) run --frozen journal db upgrade
 	@echo "==> serving Journal on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	@echo "    First user: uv run journal users create you@example.com"
-	@JOURNAL_PUBLIC_URL="$${JOURNAL_PUBLIC_URL:-http://$(HOST):$(PORT)}" $(UV) run --frozen uvicorn apps.api.app.main:app --host $(HOST) --port $(PORT) --no-server-header --no-proxy-headers
+	@JOURNAL_PUBLIC_URL="$${JOURNAL_PUBLIC_URL:-http://$(HOST):$(PORT)}" $(UV) run --frozen journal serve --host $(HOST) --port $(PORT)
 
 dev-api: setup
 	JOURNAL_USER_MGMT_ENABLED=true JOURNAL_AUTH_COOKIE_REFRESH=true $(UV) run uvicorn apps.api.app.main:app --reload

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from apps.api.app import migrate
 from apps.api.app.auth import service as auth_service
-from apps.api.app.config import load_settings
+from apps.api.app.config import load_settings, require_secret
 from apps.api.app.db.engine import make_engine
 from apps.api.app.db.session import make_sessionmaker
 from apps.api.app.devices import service as devices_service
@@ -154,6 +154,12 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     typer.echo(f"database at {', '.join(sorted(migrate.current_heads(engine))) or 'base'}")
 
 
+# Request heads are a few KiB (cookies, a bearer token); 32 KiB matches nginx's default
+# (4 x 8k large_client_header_buffers). Per worker: at most LIMIT_CONCURRENCY such buffers.
+MAX_HEADER_BYTES = 32 * 1024
+LIMIT_CONCURRENCY = 256
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -162,11 +168,19 @@ def serve(
     metrics_dir: Annotated[
         Path, typer.Option(help="Per-run directory for multi-process metrics (emptied at start).")
     ] = Path("./var/prometheus"),
+    max_header_bytes: Annotated[
+        int, typer.Option(min=4096, help="Largest request head (request line + headers).")
+    ] = MAX_HEADER_BYTES,
+    limit_concurrency: Annotated[
+        int, typer.Option(min=1, help="Connections per worker before answering 503.")
+    ] = LIMIT_CONCURRENCY,
 ) -> None:
     """Run the API (and built web app) with uvicorn; several workers share one /metrics."""
     import uvicorn
 
     settings = load_settings()
+    # The development key file is made here, once, before any worker could race to it.
+    require_secret(settings)
     if settings.auto_migrate:
         # Once, before the workers start (they would otherwise all wait on the lock).
         migrate.upgrade(make_engine(settings))
@@ -180,6 +194,14 @@ def serve(
         workers=workers,
         server_header=False,
         proxy_headers=False,
+        # h11 refuses a request head larger than this (httptools has no such limit), and the
+        # concurrency cap bounds how many such buffers a worker holds at once.
+        http="h11",
+        h11_max_incomplete_event_size=max_header_bytes,
+        limit_concurrency=limit_concurrency,
+        # A worker that takes longer than uvicorn's default 5 s to import on a busy or slow
+        # host would be killed and restarted in a loop; give start-up room.
+        timeout_worker_healthcheck=60,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import tempfile
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -205,6 +206,11 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "JOURNAL_SECRET_KEY must be set to at least 32 random characters in production"
                 )
+        elif self.secret_key is not None and len(self.secret) < _MIN_SECRET_LENGTH:
+            raise ValueError(
+                "JOURNAL_SECRET_KEY must be at least 32 characters (or leave it unset: "
+                "a key is then generated into JOURNAL_SECRET_KEY_FILE)"
+            )
         return self
 
     # ---- derived values (computed once) -------------------------------------
@@ -249,21 +255,21 @@ class Settings(BaseSettings):
 
     @cached_property
     def secret(self) -> bytes:
-        """The signing key: from the environment, or generated once into a 0600 file in dev."""
+        """The signing key: from the environment, or generated once into a 0600 file in dev.
+
+        Raises ``ValueError`` (one line) when the key file holds under 32 bytes."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value().encode()
         path = self.secret_key_file
-        if path.exists():
-            return path.read_bytes().strip()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48).encode()
-        # O_EXCL: two workers starting at once must not overwrite each other's key.
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_bytes().strip()
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key)
+            key = path.read_bytes().strip()
+        except FileNotFoundError:
+            key = _create_key_file(path)
+        if len(key) < _MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"JOURNAL_SECRET_KEY_FILE: {path} holds {len(key)} bytes, at least "
+                f"{_MIN_SECRET_LENGTH} are needed (delete the file to have a new key generated)"
+            )
         return key
 
     @property
@@ -271,6 +277,27 @@ class Settings(BaseSettings):
         if self.database_url.startswith("postgresql://"):
             return "postgresql+psycopg://" + self.database_url.removeprefix("postgresql://")
         return self.database_url
+
+
+def _create_key_file(path: Path) -> bytes:
+    """Write a new key into a private temporary file, then link it into place: the key file
+    never exists empty or half-written (another worker may read it at any instant), and if
+    another process got there first, link() fails and we use its key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48).encode()
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return path.read_bytes().strip()
+    finally:
+        os.unlink(temporary)
+    return key
 
 
 def load_settings() -> Settings:
@@ -281,6 +308,14 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         raise SystemExit(f"journal: invalid configuration: {describe_error(exc)}") from None
+
+
+def require_secret(settings: Settings) -> None:
+    """Read (in development: create) the signing key now, turning a bad one into one line."""
+    try:
+        _ = settings.secret
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"journal: invalid configuration: {exc}") from None
 
 
 def describe_error(exc: Exception) -> str:

@@ -13,17 +13,19 @@ from fastapi.routing import APIRoute
 from apps.api.app import health, metrics, migrate
 from apps.api.app.auth import service as auth_service
 from apps.api.app.auth.router import router as auth_router
-from apps.api.app.config import Settings, load_settings
+from apps.api.app.config import Settings, load_settings, require_secret
 from apps.api.app.db.engine import make_engine
 from apps.api.app.db.reader import Reader
 from apps.api.app.db.session import make_sessionmaker
 from apps.api.app.devices.router import router as devices_router
+from apps.api.app.docs import mount_docs
 from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
+from apps.api.app.http import ignore_server_forwarding_headers
 from apps.api.app.logging_setup import configure_logging
 from apps.api.app.mail.mailer import make_mailer
-from apps.api.app.middleware import ApiGuardMiddleware, MetricsMiddleware
+from apps.api.app.middleware import ApiGuardMiddleware, ApiMethodMiddleware, MetricsMiddleware
 from apps.api.app.ratelimit import RateLimiter
 from apps.api.app.web import mount_web
 
@@ -79,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Journal API",
         version="0.1.0",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by docs.mount_docs, with local assets
         redoc_url=None,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)
+    app.add_middleware(ApiMethodMiddleware, routes=app.router.routes)
     app.add_middleware(ApiGuardMiddleware, settings=settings)
     if settings.metrics_enabled:
         app.add_middleware(MetricsMiddleware)  # outermost: times everything, 4xx included
@@ -102,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(entries_router, responses=COMMON_ERRORS)
     app.include_router(tags_router, responses=COMMON_ERRORS)
     app.include_router(metrics.router)
+    mount_docs(app)
     mount_web(app, settings.web_dist)
     return app
 
@@ -110,7 +114,10 @@ def __getattr__(name: str) -> FastAPI:
     # `uvicorn apps.api.app.main:app` builds the app on first access, so importing this
     # module (tests, the OpenAPI export) never reads the environment by itself.
     if name == "app":
-        application = create_app()
+        ignore_server_forwarding_headers()  # JOURNAL_TRUSTED_PROXIES decides, not uvicorn
+        settings = load_settings()
+        require_secret(settings)  # a bad key file stops start-up with one line
+        application = create_app(settings)
         globals()["app"] = application
         return application
     raise AttributeError(name)

@@ -14,7 +14,14 @@ import shutil
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
-from prometheus_client import (
+
+from apps.api.app.config import Settings
+from apps.api.app.errors import NotAuthenticated, NotFound
+from apps.api.app.worker_metrics import MULTIPROC_ENV, share_metrics_between_workers
+
+share_metrics_between_workers()  # before prometheus_client is imported: it picks its mode then
+
+from prometheus_client import (  # noqa: E402
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
@@ -23,9 +30,6 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-
-from apps.api.app.config import Settings
-from apps.api.app.errors import NotAuthenticated, NotFound
 
 HTTP_REQUESTS = Counter(
     "http_requests_total",
@@ -39,7 +43,15 @@ HTTP_LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# The server accepts dozens of method tokens; anything else shares one label value, so a
+# client cannot mint new series (route labels are templates or "unmatched", likewise).
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in HTTP_METHODS else "other"
+
+
 
 
 def prepare_multiprocess_dir(path: Path) -> None:

@@ -7,10 +7,13 @@ and no extra task or body buffering.
 from __future__ import annotations
 
 import json
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from apps.api.app import metrics
@@ -30,6 +33,7 @@ _COMMON_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-frame-options", b"DENY"),
 ]
 _API_HEADERS: list[tuple[bytes, bytes]] = [(b"cache-control", b"no-store")]
+_HSTS = b"max-age=63072000; includeSubDomains"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -39,7 +43,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _send_error(send: Send, status: int, detail: str, code: str) -> None:
+async def _send_error(
+    send: Send,
+    status: int,
+    detail: str,
+    code: str,
+    headers: Iterable[tuple[bytes, bytes]] = (),
+) -> None:
     body = json.dumps({"detail": detail, "code": code}).encode()
     await send(
         {
@@ -48,6 +58,7 @@ async def _send_error(send: Send, status: int, detail: str, code: str) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                *headers,
                 *_API_HEADERS,
                 *_COMMON_HEADERS,
             ],
@@ -70,6 +81,12 @@ class ApiGuardMiddleware:
         # Whole-journal imports are larger than any single request.
         self.max_body_for = {"/api/entries/import": settings.max_import_bytes}
         self.allowed_origins = settings.allowed_origins
+        common = list(_COMMON_HEADERS)
+        if settings.public_url.startswith("https://"):
+            # Served over https: browsers must never try plain http for this host again.
+            common.append((b"strict-transport-security", _HSTS))
+        self.common_headers = common
+        self.api_headers = _API_HEADERS + common
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,6 +95,15 @@ class ApiGuardMiddleware:
         path: str = scope["path"]
         is_api = path.startswith("/api/")
         method: str = scope["method"]
+        extra = self.api_headers if is_api else self.common_headers
+        reply = send
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = _merge_headers(list(message.get("headers", [])), extra)
+            await reply(message)
+
+        send = send_with_headers
 
         if is_api and method in UNSAFE_METHODS:
             origin = _header(scope, b"origin")
@@ -104,14 +130,7 @@ class ApiGuardMiddleware:
                 return
             receive = self._limited(receive, limit)
 
-        extra = _API_HEADERS + _COMMON_HEADERS if is_api else _COMMON_HEADERS
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = _merge_headers(list(message.get("headers", [])), extra)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, send)
 
     @staticmethod
     def _limited(receive: Receive, limit: int) -> Receive:
@@ -130,6 +149,54 @@ class ApiGuardMiddleware:
             return message
 
         return limited_receive
+
+
+class ApiMethodMiddleware:
+    """An API path answers 405 ``method_not_allowed`` with an ``Allow`` naming every method
+    some route serves there, and 404 when no route serves it.
+
+    Starlette builds ``Allow`` from the first route whose path matches (one of several),
+    and the web app's catch-all GET would turn ``GET /api/auth/login`` into a 404.
+    """
+
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
+        self.app = app
+        self.routes = routes  # the router's own list: routes added later are seen too
+        self._by_prefix: dict[str, list[tuple[re.Pattern[str], frozenset[str]]]] | None = None
+
+    def _index(self) -> dict[str, list[tuple[re.Pattern[str], frozenset[str]]]]:
+        # Built on the first request, when every router is included; keyed by the segment
+        # after /api/ so a request tries a handful of patterns, not all of them.
+        if self._by_prefix is None:
+            index: dict[str, list[tuple[re.Pattern[str], frozenset[str]]]] = {}
+            for route in iter_route_contexts(self.routes):
+                path, methods = route.path, route.methods
+                if isinstance(path, str) and path.startswith("/api/") and methods:
+                    pattern = compile_path(path)[0]
+                    index.setdefault(path.split("/")[2], []).append((pattern, frozenset(methods)))
+            self._by_prefix = index
+        return self._by_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        method: str = scope["method"]
+        allowed: set[str] = set()
+        for pattern, methods in self._index().get(path.split("/")[2], ()):
+            if pattern.match(path):
+                if method in methods:
+                    await self.app(scope, receive, send)
+                    return
+                allowed |= methods
+        if not allowed:
+            await _send_error(send, 404, "Not found", "not_found")
+            return
+        allow = ", ".join(sorted(allowed)).encode()
+        await _send_error(
+            send, 405, "Method not allowed", "method_not_allowed", [(b"allow", allow)]
+        )
 
 
 class MetricsMiddleware:
@@ -156,7 +223,7 @@ class MetricsMiddleware:
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
-            method = scope["method"]
+            method = metrics.method_label(scope["method"])
             metrics.HTTP_REQUESTS.labels(method=method, route=template, status=str(status)).inc()
             metrics.HTTP_LATENCY.labels(method=method, route=template).observe(
                 time.perf_counter() - start
