@@ -52,8 +52,6 @@ def method_label(method: str) -> str:
     return method if method in HTTP_METHODS else "other"
 
 
-
-
 def prepare_multiprocess_dir(path: Path) -> None:
     """Start a run with an empty directory: stale files from a previous run would be summed."""
     if path.exists():

@@ -74,6 +74,27 @@ def _merge_headers(
     return headers + [(k, v) for k, v in extra if k not in present]
 
 
+# Cookie tossing: a sibling subdomain can set a second cookie of the same name (Domain=the
+# parent, same path); the browser sends both, in an order the server cannot trust, so "the
+# last one wins" could rotate an attacker's session into the victim's browser. Two of a kind
+# is refused outright.
+_GUARDED_COOKIES = (b"refresh_token", b"csrftoken")
+
+
+def _tossed_cookie(scope: Scope) -> bool:
+    seen: dict[bytes, int] = {}
+    for key, value in scope["headers"]:
+        if key != b"cookie":
+            continue
+        for pair in value.split(b";"):
+            name = pair.split(b"=", 1)[0].strip()
+            if name in _GUARDED_COOKIES:
+                seen[name] = seen.get(name, 0) + 1
+                if seen[name] > 1:
+                    return True
+    return False
+
+
 class ApiGuardMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -104,6 +125,15 @@ class ApiGuardMiddleware:
             await reply(message)
 
         send = send_with_headers
+
+        if is_api and _tossed_cookie(scope):
+            await _send_error(
+                send,
+                400,
+                "More than one refresh_token or csrftoken cookie was sent: sign in again.",
+                "invalid_token",
+            )
+            return
 
         if is_api and method in UNSAFE_METHODS:
             origin = _header(scope, b"origin")

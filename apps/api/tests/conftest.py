@@ -187,6 +187,15 @@ def post_login(
     return response
 
 
+def put_cookie(client: TestClient, name: str, value: str, path: str = "/") -> None:
+    """Replace a cookie in the client's jar, as a browser holds one per name: adding a second
+    one (another domain) would send both, which the API refuses (cookie tossing)."""
+    domains = {c.domain for c in client.cookies.jar if c.name == name} or {"testserver.local"}
+    client.cookies.delete(name)
+    for domain in domains:  # where the server set it, so its next Set-Cookie replaces ours
+        client.cookies.set(name, value, domain=domain, path=path)
+
+
 def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, str]:
     """Sign in and return the headers an authenticated call needs (bearer, CSRF if any)."""
     response = post_login(client, email, password, expect=200)

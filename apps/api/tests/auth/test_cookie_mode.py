@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from apps.api.app.auth.models import UserSession
 from apps.api.app.db.base import utcnow
-from apps.api.tests.conftest import PASSWORD, post_login
+from apps.api.tests.conftest import PASSWORD, post_login, put_cookie
 
 
 def set_cookies(response: Any) -> dict[str, dict[str, str]]:
@@ -170,7 +170,7 @@ def test_csrf_token_of_another_session_is_refused(
     post_login(theirs, user.email, expect=200)
     foreign = theirs.cookies.get("csrftoken")
     # Double-submit alone would pass (header == cookie); the signature binds it to a session.
-    mine.cookies.set("csrftoken", foreign)
+    put_cookie(mine, "csrftoken", foreign)
     response = mine.post("/api/auth/logout", headers={"X-CSRF-Token": foreign})
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
@@ -195,14 +195,14 @@ def test_reuse_detection_holds_in_cookie_mode(
     parent = login.cookies["refresh_token"]
     child = cookie_client.post("/api/auth/refresh").cookies["refresh_token"]
     # Grace: a second tab sends the parent right away and gets the same child back.
-    cookie_client.cookies.set("refresh_token", parent, path="/api/auth")
+    put_cookie(cookie_client, "refresh_token", parent, path="/api/auth")
     grace = cookie_client.post("/api/auth/refresh")
     assert grace.status_code == 200
     assert grace.cookies["refresh_token"] == child
     # After the grace window the parent is a stolen copy: the session ends.
     db.execute(update(UserSession).values(rotated_at=utcnow() - timedelta(seconds=30)))
     db.commit()
-    cookie_client.cookies.set("refresh_token", parent, path="/api/auth")
+    put_cookie(cookie_client, "refresh_token", parent, path="/api/auth")
     reused = cookie_client.post("/api/auth/refresh")
     assert reused.status_code == 401
     assert reused.json()["code"] == "refresh_reused"
@@ -269,7 +269,7 @@ def test_backout_sessions_survive_a_flag_flip_both_ways(
     body_refresh = rotated.json()["refresh_token"]
     # And back on: the body-mode token, held as a cookie, keeps working.
     cookie_again = client_factory(auth_cookie_refresh=True)
-    cookie_again.cookies.set("refresh_token", body_refresh, path="/api/auth")
+    put_cookie(cookie_again, "refresh_token", body_refresh, path="/api/auth")
     assert cookie_again.post("/api/auth/refresh").status_code == 200
     # A fresh sign-in in either mode works at once.
     assert set(post_login(body_app, user.email, expect=200).json()) >= {
@@ -288,3 +288,40 @@ def test_cookie_header_parsing_is_standard(
         jar: SimpleCookie = SimpleCookie()
         jar.load(header)
         assert jar
+
+
+@pytest.mark.parametrize("name", ["refresh_token", "csrftoken"])
+@pytest.mark.parametrize(
+    ("method", "path"), [("POST", "/api/auth/refresh"), ("GET", "/api/auth/me")]
+)
+def test_a_tossed_second_auth_cookie_is_refused(
+    cookie_client: TestClient,
+    make_user: Callable[..., Any],
+    name: str,
+    method: str,
+    path: str,
+) -> None:
+    """Issue 11 #13: a sibling subdomain can add a cookie of the same name (Domain=parent);
+    with two, which one the server reads is up to the browser's order, so neither is used."""
+    response = post_login(cookie_client, make_user().email, expect=200)
+    mine = response.cookies.get(name)
+    cookie_client.cookies.clear()
+    tossed = cookie_client.request(
+        method,
+        path,
+        headers={
+            "Cookie": f"{name}={mine}; {name}=attacker-value",
+            "Authorization": f"Bearer {response.json()['access_token']}",
+        },
+    )
+    assert tossed.status_code == 400
+    assert tossed.json()["code"] == "invalid_token"
+    alone = cookie_client.request(
+        method,
+        path,
+        headers={
+            "Cookie": f"{name}={mine}",
+            "Authorization": f"Bearer {response.json()['access_token']}",
+        },
+    )
+    assert alone.status_code != 400

@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from apps.api.app.auth.models import UserSession
 from apps.api.app.db.base import utcnow
-from apps.api.tests.conftest import PASSWORD, post_login
+from apps.api.tests.conftest import PASSWORD, post_login, put_cookie
 from apps.api.tests.mailsink import MailSink, link_in
 
 NEW_PASSWORD = "an entirely new passphrase"
@@ -132,7 +132,7 @@ def test_refresh_rotation_grace_and_logout(
     # The parent again within the grace window: answered, but not a rotation.
     with moves({}):
         if mode_client.cookie_mode:  # type: ignore[attr-defined]
-            mode_client.cookies.set("refresh_token", parent_cookie, path="/api/auth")
+            put_cookie(mode_client, "refresh_token", parent_cookie, path="/api/auth")
         assert _refresh(mode_client, tokens).status_code == 200
     tokens = rotated.json() if "refresh_token" in rotated.json() else tokens
     with moves({revoked("logout"): 1}):
@@ -152,7 +152,7 @@ def test_reuse_counts_one_revocation(
     with moves({revoked("refresh_reused"): 1}):
         for _ in range(2):  # a second replay finds the session already revoked
             if mode_client.cookie_mode:  # type: ignore[attr-defined]
-                mode_client.cookies.set("refresh_token", parent_cookie, path="/api/auth")
+                put_cookie(mode_client, "refresh_token", parent_cookie, path="/api/auth")
             assert _refresh(mode_client, tokens).status_code == 401
 
 
