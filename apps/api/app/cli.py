@@ -196,6 +196,8 @@ def serve(
         http="h11",
         h11_max_incomplete_event_size=max_header_bytes,
         limit_concurrency=limit_concurrency,
+        # A worker still importing on a busy host is slow, not hung: don't kill it after 5 s.
+        timeout_worker_healthcheck=30,
     )
 
 
