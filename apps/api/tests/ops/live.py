@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -44,38 +46,46 @@ def create_user(env: dict[str, str], email: str) -> None:
     )
 
 
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server and every process it started (uvicorn's workers are in its process
+    group): killing only the supervisor would leave workers serving, orphaned."""
+    for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 15)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, sig)
+        try:
+            server.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)  # workers still draining after the parent
+        return
+
+
 @contextmanager
-def live_server(command: Sequence[str], env: dict[str, str]) -> Iterator[str]:
-    """Run ``command`` plus ``--port <free port>``; yield its base URL once /api/health answers."""
+def live_server(command: Sequence[str], env: dict[str, str], log: Path) -> Iterator[str]:
+    """Run ``command`` plus ``--port <free port>`` in its own process group, output to
+    ``log``; yield its base URL once /api/health answers (within 120 s)."""
     port = free_port()
-    server = subprocess.Popen(
-        [*command, "--port", str(port)],
-        env=env | {"JOURNAL_PUBLIC_URL": f"http://127.0.0.1:{port}"},
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [*command, "--port", str(port)],
+            env=env | {"JOURNAL_PUBLIC_URL": f"http://127.0.0.1:{port}"},
+            cwd=REPO,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
-                if server.poll() is not None:
-                    break
                 time.sleep(0.2)
         else:
-            server.kill()
-        if server.poll() is not None:
-            output = server.stderr.read().decode() if server.stderr else ""
-            pytest.fail(f"server did not start: {output}")
+            pytest.fail(f"server did not start: {log.read_text(errors='replace')[-4000:]}")
         yield base
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+        _stop(server)

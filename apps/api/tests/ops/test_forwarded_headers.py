@@ -21,7 +21,7 @@ UVICORN = [sys.executable, "-m", "uvicorn", "apps.api.app.main:app"]
 def seed_command_server(tmp_path: Path) -> Iterator[str]:
     env = journal_env(tmp_path, JOURNAL_RATE_LOGIN_ACCOUNT_IP="3/15 minutes")
     create_user(env, EMAIL)
-    with live_server(UVICORN, env) as base:
+    with live_server(UVICORN, env, tmp_path / "server.log") as base:
         yield base
 
 
@@ -54,7 +54,8 @@ def test_varying_forwarded_for_does_not_escape_the_login_limit(seed_command_serv
 def test_a_configured_trusted_proxy_is_still_believed(tmp_path: Path) -> None:
     env = journal_env(tmp_path, JOURNAL_TRUSTED_PROXIES="127.0.0.1")
     create_user(env, EMAIL)
-    with live_server([*UVICORN, "--reload", "--reload-dir", str(tmp_path)], env) as base:
+    reload = [*UVICORN, "--reload", "--reload-dir", str(tmp_path)]
+    with live_server(reload, env, tmp_path / "server.log") as base:
         login = _login(base, PASSWORD, "203.0.113.7")
         assert login.status_code == 200, login.text
         sessions = httpx.get(

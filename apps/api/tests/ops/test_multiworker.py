@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from apps.api.tests.mailsink import free_port
+from apps.api.tests.ops.live import live_server
 
 REPO = Path(__file__).resolve().parents[4]
 PASSWORD = "multi worker passphrase"
@@ -30,13 +29,11 @@ def _sample(text: str, name: str, labels: dict[str, str]) -> float:
 
 @pytest.fixture
 def two_workers(tmp_path: Path):  # type: ignore[no-untyped-def]
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JOURNAL_", "PROMETHEUS_"))}
     env |= {
         "JOURNAL_DATABASE_URL": f"sqlite:///{tmp_path / 'mw.db'}",
         "JOURNAL_SECRET_KEY": "multi-worker-test-secret-0123456789abcdef",
         "JOURNAL_WEB_DIST": str(tmp_path / "no-web"),
-        "JOURNAL_PUBLIC_URL": f"http://127.0.0.1:{port}",
     }
     cli = [sys.executable, "-m", "apps.api.app.cli"]
     subprocess.run(
@@ -52,32 +49,10 @@ def two_workers(tmp_path: Path):  # type: ignore[no-untyped-def]
     metrics_dir = tmp_path / "prom"
     metrics_dir.mkdir()
     (metrics_dir / "counter_999999.db").write_bytes(b"stale")  # must be cleaned at start
-    server = subprocess.Popen(
-        [*cli, "serve", "--workers", "2", "--port", str(port), "--metrics-dir", str(metrics_dir)],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        server.kill()
-        pytest.fail(
-            f"server did not start: {server.stderr.read().decode() if server.stderr else ''}"
-        )
-    yield base, metrics_dir
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    command = [*cli, "serve", "--workers", "2", "--metrics-dir", str(metrics_dir)]
+    # Own process group, stopped whole: a slow start must not leave orphaned workers.
+    with live_server(command, env, tmp_path / "server.log") as base:
+        yield base, metrics_dir
 
 
 def _pids(metrics_dir: Path) -> set[str]:

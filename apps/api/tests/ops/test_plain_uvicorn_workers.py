@@ -24,7 +24,7 @@ def test_plain_uvicorn_workers_share_one_metrics_view(tmp_path: Path) -> None:
     stale.mkdir(parents=True)
     (stale / "counter_999999999.db").write_bytes(b"stale")
     command = [sys.executable, "-m", "uvicorn", "apps.api.app.main:app", "--workers", "2"]
-    with live_server(command, env) as base:
+    with live_server(command, env, tmp_path / "server.log") as base:
 
         def login(_: int) -> int:
             # A fresh connection each time, so the kernel spreads them over both workers.

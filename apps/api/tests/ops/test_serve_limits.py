@@ -17,7 +17,7 @@ from apps.api.tests.ops.live import journal_env, live_server
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     command = [sys.executable, "-m", "apps.api.app.cli", "serve"]
-    with live_server(command, journal_env(tmp_path)) as base:
+    with live_server(command, journal_env(tmp_path), tmp_path / "server.log") as base:
         yield base
 
 
