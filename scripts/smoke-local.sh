@@ -16,6 +16,9 @@ export JOURNAL_SMTP_HOST=127.0.0.1 JOURNAL_SMTP_PORT="$SINK_PORT"
 # The seed's staging rollout flags (§3).
 export JOURNAL_USER_MGMT_ENABLED=true JOURNAL_AUTH_COOKIE_REFRESH=true
 export COOKIE_SAMESITE=lax COOKIE_SECURE_DEFAULT=true
+# Two workers share their rate limits through Redis (they refuse to start without it).
+export JOURNAL_REDIS_URL="${JOURNAL_SMOKE_REDIS:-redis://127.0.0.1:6379/0}"
+export JOURNAL_RATE_LIMIT_PREFIX="smoke-$$-$(date +%s)"
 
 python3 -m uv run --frozen journal serve --port "$API_PORT" --workers 2 \
   --metrics-dir "${DATA}/prometheus" > "${DATA}/server.log" 2>&1 &

@@ -18,6 +18,7 @@ from apps.api.app.db.session import make_sessionmaker
 from apps.api.app.devices import service as devices_service
 from apps.api.app.errors import AppError
 from apps.api.app.metrics import prepare_multiprocess_dir
+from apps.api.app.worker_metrics import UNSHARED_LIMITS
 
 app = typer.Typer(help="Journal administration.", no_args_is_help=True, add_completion=False)
 users_app = typer.Typer(help="Create users and set passwords.", no_args_is_help=True)
@@ -179,6 +180,8 @@ def serve(
     import uvicorn
 
     settings = load_settings()
+    if workers > 1 and not settings.redis_url:
+        raise _fail(UNSHARED_LIMITS.format(workers=workers))
     # The development key file is made here, once, before any worker could race to it.
     require_secret(settings)
     if settings.auto_migrate:

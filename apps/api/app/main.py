@@ -28,6 +28,7 @@ from apps.api.app.mail.mailer import make_mailer
 from apps.api.app.middleware import ApiGuardMiddleware, ApiMethodMiddleware, MetricsMiddleware
 from apps.api.app.ratelimit import RateLimiter
 from apps.api.app.web import mount_web
+from apps.api.app.worker_metrics import refuse_unshared_limits
 
 log = logging.getLogger("journal")
 
@@ -117,6 +118,7 @@ def __getattr__(name: str) -> FastAPI:
         ignore_server_forwarding_headers()  # JOURNAL_TRUSTED_PROXIES decides, not uvicorn
         settings = load_settings()
         require_secret(settings)  # a bad key file stops start-up with one line
+        refuse_unshared_limits(settings.redis_url)  # several workers need shared limits
         application = create_app(settings)
         globals()["app"] = application
         return application

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -60,3 +61,44 @@ def share_metrics_between_workers() -> None:
     path.mkdir(mode=0o700, exist_ok=True)
     _remove_finished_runs(base, keep=path)
     os.environ[MULTIPROC_ENV] = str(path)
+
+
+def _parent_worker_count() -> int:
+    """How many workers the uvicorn supervisor that started this process runs, read from its
+    command line (``--workers N``) or environment (``WEB_CONCURRENCY``); 1 if unknown, or if
+    this process has no such parent (``--reload`` runs one server under a reloader)."""
+    if "uvicorn" not in sys.modules or multiprocessing.parent_process() is None:
+        return 1
+    proc = Path(f"/proc/{os.getppid()}")
+    try:
+        argv = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        environ = (proc / "environ").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return 1
+    count = next((v.split("=", 1)[1] for v in environ if v.startswith("WEB_CONCURRENCY=")), "1")
+    for i, arg in enumerate(argv):
+        if arg == "--workers" and i + 1 < len(argv):
+            count = argv[i + 1]
+        elif arg.startswith("--workers="):
+            count = arg.split("=", 1)[1]
+    return int(count) if count.isdigit() else 1
+
+
+def refuse_unshared_limits(redis_url: str | None) -> None:
+    """Several workers keep their rate limits in their own memory unless Redis is set, which
+    would multiply every budget by the number of workers: stop the whole server instead,
+    with one line. (``journal serve`` refuses before starting workers.)"""
+    workers = _parent_worker_count()
+    if redis_url or workers <= 1:
+        return
+    sys.stderr.write(f"error: {UNSHARED_LIMITS.format(workers=workers)}\n")
+    sys.stderr.flush()
+    os.kill(os.getppid(), signal.SIGTERM)  # the supervisor stops every worker, then itself
+    raise SystemExit(3)
+
+
+UNSHARED_LIMITS = (
+    "{workers} workers need JOURNAL_REDIS_URL: without it each worker keeps its own rate "
+    "limits, which would multiply every sign-in and mail budget by {workers}. Set "
+    "JOURNAL_REDIS_URL (e.g. redis://127.0.0.1:6379/0) or run one worker."
+)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from apps.api.tests.conftest import REPO
 from apps.api.tests.mailsink import free_port
 
 PASSWORD = "live server passphrase"
+REDIS_URL = os.environ.get("JOURNAL_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 def journal_env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -29,6 +31,9 @@ def journal_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "JOURNAL_DATABASE_URL": f"sqlite:///{tmp_path / 'live.db'}",
         "JOURNAL_SECRET_KEY": "live-server-test-secret-0123456789abcdef",
         "JOURNAL_WEB_DIST": str(tmp_path / "no-web"),
+        # Several workers share rate limits through Redis (they refuse to start without it).
+        "JOURNAL_REDIS_URL": REDIS_URL,
+        "JOURNAL_RATE_LIMIT_PREFIX": f"live-{uuid.uuid4().hex}",
         **extra,
     }
 

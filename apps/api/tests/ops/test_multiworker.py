@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from apps.api.tests.ops.live import live_server
+from apps.api.tests.ops.live import REDIS_URL, live_server
 
 REPO = Path(__file__).resolve().parents[4]
 PASSWORD = "multi worker passphrase"
@@ -34,6 +35,9 @@ def two_workers(tmp_path: Path):  # type: ignore[no-untyped-def]
         "JOURNAL_DATABASE_URL": f"sqlite:///{tmp_path / 'mw.db'}",
         "JOURNAL_SECRET_KEY": "multi-worker-test-secret-0123456789abcdef",
         "JOURNAL_WEB_DIST": str(tmp_path / "no-web"),
+        # Several workers share rate limits through Redis (they refuse to start without it).
+        "JOURNAL_REDIS_URL": REDIS_URL,
+        "JOURNAL_RATE_LIMIT_PREFIX": f"mw-{uuid.uuid4().hex}",
     }
     cli = [sys.executable, "-m", "apps.api.app.cli"]
     subprocess.run(
