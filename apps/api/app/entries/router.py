@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from apps.api.app.auth.dependencies import CsrfProtected, CurrentUser
 from apps.api.app.db import ReaderDep, SessionDep, utcnow
 from apps.api.app.entries import queries, service, transfer
+from apps.api.app.entries.filters import Filters
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import (
     EntryCreate,
@@ -51,7 +52,7 @@ async def list_entries(
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
 ) -> EntryPage:
-    filters = service.Filters(q=q, tag=tag, date_from=date_from, date_to=date_to)
+    filters = Filters(q=q, tag=tag, date_from=date_from, date_to=date_to)
     rows, next_cursor = await queries.list_entries(
         reader, user.id, limit=limit, cursor=cursor, filters=filters
     )

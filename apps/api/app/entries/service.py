@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,71 +13,12 @@ from apps.api.app.entries.models import Entry, EntryTag
 from apps.api.app.errors import AppError, NotFound
 
 
-class InvalidCursor(AppError):
-    status_code = 400
-    code = "invalid_cursor"
-
-    def __init__(self) -> None:
-        super().__init__("The cursor is malformed or from another listing")
-
-
 class VersionConflict(AppError):
     status_code = 412
     code = "version_conflict"
 
     def __init__(self) -> None:
         super().__init__("The entry changed since you loaded it; reload and try again")
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    q: str | None = None
-    tag: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-
-# ---- cursors --------------------------------------------------------------------------------
-# A keyset cursor: the sort key of the last row served. Opaque to clients (base64url JSON).
-
-
-def encode_cursor_key(entry_date: date, created_at: datetime, entry_id: uuid.UUID) -> str:
-    return _encode([entry_date.isoformat(), created_at.isoformat(), entry_id.hex])
-
-
-def decode_cursor(cursor: str) -> tuple[date, datetime, uuid.UUID]:
-    try:
-        day, created, ident = _decode(cursor)
-        created_at = datetime.fromisoformat(created)
-        if created_at.tzinfo is None:
-            raise ValueError("naive timestamp")
-        return date.fromisoformat(day), created_at.astimezone(UTC), uuid.UUID(hex=ident)
-    except (ValueError, TypeError, binascii.Error, UnicodeError, json.JSONDecodeError):
-        raise InvalidCursor() from None
-
-
-def _encode(payload: object) -> str:
-    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> Any:
-    padded = cursor + "=" * (-len(cursor) % 4)
-    return json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-
-
-def encode_offset_cursor(offset: int) -> str:
-    """Search results are ranked, not keyed: their cursor is an (opaque) offset."""
-    return _encode({"o": offset})
-
-
-def decode_offset_cursor(cursor: str) -> int:
-    try:
-        offset = _decode(cursor)["o"]
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError):
-        raise InvalidCursor() from None
-    if not isinstance(offset, int) or offset < 0 or offset > 1_000_000:
-        raise InvalidCursor()
-    return offset
 
 
 # ---- reads ----------------------------------------------------------------------------------
