@@ -13,6 +13,18 @@ from apps.api.app.entries.models import Entry, EntryTag
 from apps.api.app.errors import AppError, NotFound
 
 
+class EntryInvalid(AppError):
+    """A rule on a whole entry (not one field) is broken: 422 with the ``errors`` list, as
+    every validation failure answers."""
+
+    status_code = 422
+    code = "validation_error"
+
+    def __init__(self, detail: str, loc: list[str]) -> None:
+        super().__init__(detail)
+        self.extra = {"errors": [{"loc": loc, "msg": detail}]}
+
+
 class VersionConflict(AppError):
     status_code = 412
     code = "version_conflict"
@@ -59,7 +71,7 @@ def check_if_match(entry: Entry, if_match: str | None) -> None:
 
 def check_has_content(title: str, body: str) -> None:
     if not title and not body.strip():
-        raise AppError("An entry needs a title or a body", code="validation_error", status_code=422)
+        raise EntryInvalid("An entry needs a title or a body", ["body"])
 
 
 def set_tags(entry: Entry, tags: list[str]) -> None:

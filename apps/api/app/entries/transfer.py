@@ -8,7 +8,7 @@ import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from apps.api.app.db import utcnow
 from apps.api.app.entries.models import Entry
-from apps.api.app.entries.schemas import Body, Mood, Tags, Title
+from apps.api.app.entries.schemas import Body, IsoDate, Mood, Tags, Title
 from apps.api.app.entries.service import check_has_content, set_tags
 from apps.api.app.errors import AppError
 
@@ -51,7 +51,7 @@ class ImportedEntry(BaseModel):
     body: Body = ""
     tags: Tags = []
     mood: Mood | None = None
-    entry_date: date
+    entry_date: IsoDate
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
