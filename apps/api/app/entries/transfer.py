@@ -101,11 +101,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
 
 
+# JSON leaves these raw with ensure_ascii=False, but YAML (and str.splitlines) break lines on
+# them: escaped, every front-matter value stays on its own line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _front_value(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
 def markdown_file(entry: Entry) -> tuple[str, str]:
-    """(file name, contents): front matter as JSON scalars (valid YAML), then the body."""
+    """(file name, contents): front matter as JSON scalars (valid YAML), a blank line, then
+    the body exactly as stored, then one newline."""
     data = _entry_dict(entry)
     front = "\n".join(
-        f"{key}: {json.dumps(data[key], ensure_ascii=False)}"
+        f"{key}: {_front_value(data[key])}"
         for key in ("id", "title", "entry_date", "tags", "mood", "created_at", "updated_at")
     )
     name = f"{entry.entry_date.isoformat()}-{_slug(entry.title) or 'entry'}-{entry.id.hex[:8]}.md"
@@ -150,23 +160,33 @@ def export_markdown_zip(factory: sessionmaker[Session], user_id: uuid.UUID) -> I
 # ---- import ---------------------------------------------------------------------------------
 
 
+# A "---" line; only "\n" ends a line here (never str.splitlines' other breaks, which may be
+# inside values and bodies), with "\r\n" tolerated for hand-written files.
+_FENCE = re.compile(r"^---[ \t]*(\r?\n|\Z)", re.MULTILINE)
+
+
 def _parse_front_matter(text: str) -> dict[str, Any]:
-    if not text.startswith("---"):
+    """The inverse of markdown_file, exact for its output; lenient with hand-written files
+    (``date:`` for ``entry_date``, plain scalars, CRLF, no blank line before the body)."""
+    opening = _FENCE.match(text)
+    closing = _FENCE.search(text, opening.end()) if opening else None
+    if opening is None or closing is None:
         raise ValueError("no front matter")
-    _, front, body = re.split(r"^---\s*$", text, maxsplit=2, flags=re.MULTILINE)
     data: dict[str, Any] = {}
-    for line in front.strip().splitlines():
+    for line in text[opening.end() : closing.start()].split("\n"):
         key, sep, raw = line.partition(":")
         if not sep:
             continue
-        raw = raw.strip()
+        raw = raw.strip(" \t\r")
         try:
             data[key.strip()] = json.loads(raw)
         except json.JSONDecodeError:
             data[key.strip()] = raw  # hand-written YAML scalars: take the text
     if "date" in data and "entry_date" not in data:
         data["entry_date"] = data.pop("date")
-    data["body"] = body.removeprefix("\n").removeprefix("\n").removesuffix("\n")
+    newline = closing.group(1) or "\n"
+    body = text[closing.end() :].removeprefix(newline)  # the blank line after the fence
+    data["body"] = body.removesuffix(newline)
     return data
 
 

@@ -308,4 +308,5 @@ def test_every_entries_422_carries_the_errors_list(
     body = response.json()
     assert body["code"] == "validation_error"
     assert body["detail"]
-    assert body["errors"] and all({"loc", "msg"} <= set(e) for e in body["errors"]), body
+    assert body["errors"], body
+    assert all({"loc", "msg"} <= set(e) for e in body["errors"]), body

@@ -98,9 +98,7 @@ def test_nul_in_a_json_import_is_422(client: TestClient, auth_headers: dict[str,
     assert client.get("/api/entries", headers=auth_headers).json()["items"] == []
 
 
-def test_nul_in_a_markdown_import_is_422(
-    client: TestClient, auth_headers: dict[str, str]
-) -> None:
+def test_nul_in_a_markdown_import_is_422(client: TestClient, auth_headers: dict[str, str]) -> None:
     for text in (
         '---\ntitle: "a\\u0000b"\ndate: 2024-05-06\n---\nbody\n',
         "---\ntitle: t\ndate: 2024-05-06\n---\nbo\x00dy\n",
