@@ -97,6 +97,7 @@ def test_export_then_import_restores_tricky_strings_exactly(
 @settings(
     max_examples=40,
     deadline=None,
+    database=None,  # no example files written into the work tree
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
