@@ -265,8 +265,9 @@ def _read_zip(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
     _check_member_count(raw)
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error):
-        # ValueError includes a member name flagged UTF-8 that is not.
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error, NotImplementedError):
+        # ValueError: a member name flagged UTF-8 that is not; NotImplementedError: a zip
+        # version zipfile does not read.
         raise InvalidImport("The file is not a valid zip archive") from None
     if len(archive.infolist()) > MAX_ZIP_MEMBERS:
         raise _too_many_members()

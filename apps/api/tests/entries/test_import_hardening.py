@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apps.api.app.entries import transfer
 
@@ -41,15 +43,16 @@ def craft_zip(members: list[dict[str, Any]]) -> bytes:
         crc = member.get("crc", zlib.crc32(plain))
         size = member.get("size", len(plain))
         method, flags = member.get("method", STORED), member.get("flags", 0)
+        version = member.get("version", 20)  # version needed to extract
         offset = len(body)
         if member.get("local", True):
             body += struct.pack(
-                "<4s5H3L2H", b"PK\x03\x04", 20, flags, method, 0, 0x21, crc, len(data), size,
+                "<4s5H3L2H", b"PK\x03\x04", version, flags, method, 0, 0x21, crc, len(data), size,
                 len(name), 0,
             )  # fmt: skip
             body += name + data
         central += struct.pack(
-            "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, method, 0, 0x21, crc, len(data), size,
+            "<4s6H3L5H2L", b"PK\x01\x02", 20, version, flags, method, 0, 0x21, crc, len(data), size,
             len(name), 0, 0, 0, 0, 0, offset,
         )  # fmt: skip
         central += name
@@ -122,6 +125,13 @@ def test_member_name_that_is_not_utf8_is_422(
     client: TestClient, auth_headers: dict[str, str]
 ) -> None:
     data = craft_zip([{"name": "", "name_bytes": b"\xff\xfe.md", "data": ENTRY, "flags": 0x800}])
+    _assert_refused(_import(client, auth_headers, data))
+
+
+def test_member_needing_a_newer_zip_version_is_422(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    data = craft_zip([{"name": "a.md", "data": ENTRY, "version": 64}])
     _assert_refused(_import(client, auth_headers, data))
 
 
@@ -219,3 +229,43 @@ def test_deeply_nested_front_matter_is_422(
 ) -> None:
     text = b'---\ntitle: "t"\nentry_date: "2026-01-01"\ntags: ' + b"[" * 100_000 + b"\n---\nb\n"
     _assert_refused(_import(client, auth_headers, craft_zip([{"name": "a.md", "data": text}])))
+
+
+def _assert_imports_or_is_refused(raw: bytes) -> None:
+    """parse_import either succeeds or raises InvalidImport (a 422 with its errors list);
+    any other exception would be a 500."""
+    errors: list[Any] | None = None
+    try:
+        transfer.parse_import(raw)
+    except transfer.InvalidImport as exc:
+        errors = exc.extra["errors"]
+    assert errors is None or errors
+
+
+def _valid_archive() -> bytes:
+    entry = ENTRY.replace(b"body", b"body " * 50)
+    return craft_zip(
+        [
+            {"name": "a.md", "data": entry},
+            {"name": "b.md", "data": _deflate(entry), "plain": entry, "method": DEFLATED},
+        ]
+    )
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(data=st.data())
+def test_any_corruption_of_an_archive_is_refused_as_invalid_import_or_imported(
+    data: st.DataObject,
+) -> None:
+    archive = bytearray(_valid_archive())
+    for _ in range(data.draw(st.integers(1, 8))):
+        position = data.draw(st.integers(0, len(archive) - 1))
+        archive[position] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(4, len(archive)))
+    _assert_imports_or_is_refused(bytes(archive[:cut]))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(raw=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_arbitrary_bytes_are_refused_as_invalid_import(raw: bytes) -> None:
+    _assert_imports_or_is_refused(raw)
