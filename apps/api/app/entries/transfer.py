@@ -297,7 +297,7 @@ def _read_zip(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
 def _read_json(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
     try:
         document = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except ValueError:  # not JSON, not UTF-8, or an integer too long to convert
         raise InvalidImport(
             "The file is neither a Journal JSON export nor a markdown zip"
         ) from None

@@ -269,3 +269,10 @@ def test_any_corruption_of_an_archive_is_refused_as_invalid_import_or_imported(
 @given(raw=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
 def test_arbitrary_bytes_are_refused_as_invalid_import(raw: bytes) -> None:
     _assert_imports_or_is_refused(raw)
+
+
+def test_json_with_an_integer_too_long_to_parse_is_422(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    document = b'{"entries": [{"entry_date": "2026-01-01", "body": "x", "mood": ' + b"9" * 5000
+    _assert_refused(_import(client, auth_headers, document + b"}]}", "e.json"))
