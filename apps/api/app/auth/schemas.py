@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from apps.api.app.auth.passwords import MAX_LENGTH
+from apps.api.app.strings import NoNul
 
 
 def _normalise_email(value: str) -> str:
@@ -14,12 +15,14 @@ def _normalise_email(value: str) -> str:
 
 
 # Login accepts any string: a malformed address is just a failed sign-in (401), not a 422.
-LoginEmail = Annotated[str, StringConstraints(max_length=320), AfterValidator(_normalise_email)]
+LoginEmail = Annotated[
+    str, StringConstraints(max_length=320), NoNul, AfterValidator(_normalise_email)
+]
 
 
 class LoginIn(BaseModel):
     email: LoginEmail
-    password: Annotated[str, StringConstraints(max_length=MAX_LENGTH)]
+    password: Annotated[str, StringConstraints(max_length=MAX_LENGTH), NoNul]
 
 
 class TokenOut(BaseModel):
@@ -47,20 +50,22 @@ class ProfileUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     display_name: (
-        Annotated[str, StringConstraints(max_length=100, strip_whitespace=True)] | None
+        Annotated[str, StringConstraints(max_length=100, strip_whitespace=True), NoNul] | None
     ) = None
     notify_new_device: bool | None = None
 
 
-Password = Annotated[str, StringConstraints(max_length=MAX_LENGTH)]
-Email = Annotated[EmailStr, AfterValidator(_normalise_email)]
-OpaqueToken = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+Password = Annotated[str, StringConstraints(max_length=MAX_LENGTH), NoNul]
+Email = Annotated[EmailStr, NoNul, AfterValidator(_normalise_email)]
+OpaqueToken = Annotated[str, StringConstraints(min_length=1, max_length=4096), NoNul]
 
 
 class RegisterIn(BaseModel):
     email: Email
     password: Password
-    display_name: Annotated[str, StringConstraints(max_length=100, strip_whitespace=True)] = ""
+    display_name: Annotated[
+        str, StringConstraints(max_length=100, strip_whitespace=True), NoNul
+    ] = ""
 
 
 class EmailIn(BaseModel):

@@ -14,17 +14,12 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, tuple_
 
 from apps.api.app.db.reader import Reader
+from apps.api.app.entries import cursor as cursors
 from apps.api.app.entries import search
+from apps.api.app.entries.filters import Filters
 from apps.api.app.entries.models import Entry, EntryTag
 from apps.api.app.entries.search import AnySelect
-from apps.api.app.entries.service import (
-    Filters,
-    decode_cursor,
-    decode_offset_cursor,
-    encode_cursor_key,
-    encode_offset_cursor,
-    parse_entry_id,
-)
+from apps.api.app.entries.service import parse_entry_id
 from apps.api.app.errors import NotFound
 
 _COLUMNS = (
@@ -96,11 +91,11 @@ async def list_entries(
         )
         if searched is None:  # only punctuation: nothing can match
             return [], None
-        offset = decode_offset_cursor(cursor) if cursor else 0
+        offset = cursors.decode_offset(cursor) if cursor is not None else 0
         rows = await reader.all(searched.order_by(*_ORDER).offset(offset).limit(limit + 1))
-        next_cursor = encode_offset_cursor(offset + limit) if len(rows) > limit else None
+        next_cursor = cursors.encode_offset(offset + limit) if len(rows) > limit else None
         return _dicts(rows[:limit]), next_cursor
-    key = decode_cursor(cursor) if cursor else None
+    key = cursors.decode_key(cursor) if cursor is not None else None
     if filters.tag or filters.date_from or filters.date_to:
         query = _filtered(user_id, filters)
         if key is not None:
@@ -114,7 +109,7 @@ async def list_entries(
         rows = await reader.all(_FIRST_PAGE if key is None else _NEXT_PAGE, params)
     if len(rows) > limit:
         last = rows[limit - 1]
-        return _dicts(rows[:limit]), encode_cursor_key(last.entry_date, last.created_at, last.id)
+        return _dicts(rows[:limit]), cursors.encode_key(last.entry_date, last.created_at, last.id)
     return _dicts(rows), None
 
 

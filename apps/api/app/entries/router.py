@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile, status
@@ -13,6 +12,7 @@ from apps.api.app.db.base import utcnow
 from apps.api.app.db.reader import ReaderDep
 from apps.api.app.db.session import DbSession
 from apps.api.app.entries import queries, service, transfer
+from apps.api.app.entries.filters import Filters
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import (
     EntryCreate,
@@ -20,8 +20,10 @@ from apps.api.app.entries.schemas import (
     EntryPage,
     EntryPatch,
     EntryReplace,
+    IsoDate,
     TagCount,
 )
+from apps.api.app.strings import NulFreeStr
 
 router = APIRouter(prefix="/api/entries", tags=["entries"])
 tags_router = APIRouter(prefix="/api/tags", tags=["entries"])
@@ -47,13 +49,13 @@ async def list_entries(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Full-text search; best match first")
+        NulFreeStr | None, Query(max_length=200, description="Full-text search; best match first")
     ] = None,
-    tag: Annotated[str | None, Query(max_length=50)] = None,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    tag: Annotated[NulFreeStr | None, Query(max_length=50)] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> EntryPage:
-    filters = service.Filters(q=q, tag=tag, date_from=date_from, date_to=date_to)
+    filters = Filters(q=q, tag=tag, date_from=date_from, date_to=date_to)
     rows, next_cursor = await queries.list_entries(
         reader, user.id, limit=limit, cursor=cursor, filters=filters
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated
@@ -7,11 +8,14 @@ from typing import Annotated
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     model_validator,
 )
+
+from apps.api.app.strings import NoNul, NulFreeStr
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
@@ -32,9 +36,23 @@ def _normalise_tags(tags: list[str]) -> list[str]:
     return list(seen)
 
 
-Tags = Annotated[list[str], Field(max_length=MAX_TAGS), AfterValidator(_normalise_tags)]
-Title = Annotated[str, StringConstraints(max_length=MAX_TITLE_LENGTH, strip_whitespace=True)]
-Body = Annotated[str, StringConstraints(max_length=MAX_BODY_LENGTH)]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: object) -> object:
+    """Dates arrive as ISO strings (YYYY-MM-DD): pydantic's lax mode would also take a
+    number as a Unix time (``5.6e-189`` → 1970-01-01)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+Tags = Annotated[list[NulFreeStr], Field(max_length=MAX_TAGS), AfterValidator(_normalise_tags)]
+Title = Annotated[str, StringConstraints(max_length=MAX_TITLE_LENGTH, strip_whitespace=True), NoNul]
+Body = Annotated[str, StringConstraints(max_length=MAX_BODY_LENGTH), NoNul]
 Mood = Annotated[int, Field(ge=1, le=5, description="1 (awful) to 5 (great)")]
 
 
@@ -55,7 +73,7 @@ class EntryCreate(_HasContent):
     body: Body = ""
     tags: Tags = []
     mood: Mood | None = None
-    entry_date: date | None = Field(None, description="Defaults to today (UTC)")
+    entry_date: IsoDate | None = Field(None, description="Defaults to today (UTC)")
 
 
 class EntryReplace(_HasContent):
@@ -67,7 +85,7 @@ class EntryReplace(_HasContent):
     body: Body
     tags: Tags
     mood: Mood | None
-    entry_date: date
+    entry_date: IsoDate
 
 
 class EntryPatch(_HasContent):
@@ -79,7 +97,7 @@ class EntryPatch(_HasContent):
     body: Body | None = None
     tags: Tags | None = None
     mood: Mood | None = None
-    entry_date: date | None = None
+    entry_date: IsoDate | None = None
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> EntryPatch:

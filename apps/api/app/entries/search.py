@@ -11,13 +11,11 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Float,
     Select,
     String,
     column,
     func,
     literal_column,
-    select,
     table,
 )
 
@@ -27,8 +25,37 @@ SEARCH_OBJECTS = frozenset({"entries_fts", "search_vector", "ix_entries_search_v
 # A SELECT of any columns (Select is variadic-generic in SQLAlchemy 2.1).
 AnySelect = Select[*tuple[Any, ...]]
 
-_fts = table("entries_fts", column("entry_id", String), column("rank", Float))
+_fts = table("entries_fts", column("entry_id", String))
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _matches(column_index: int, column_name: str) -> str:
+    """How many query words (prefixes included) a column of this FTS row holds: highlight()
+    puts one char(1) before each, so the text grows by that many characters."""
+    return (
+        f"(length(highlight(entries_fts, {column_index}, char(1), '')) "
+        f"- length(entries_fts.{column_name}))"
+    )
+
+
+def _saturated(count: str, length_scale: str) -> str:
+    # BM25's term-frequency part, count / (count + K) with k1 = 1.2, b = 0.75 and a fixed
+    # reference length instead of the corpus average: more matches help, with diminishing
+    # returns. Written 1 - K / (count + K) so that ``count`` (a highlight()) runs once.
+    k = f"(1.2 * (0.25 + 0.75 * {length_scale}))"
+    return f"(1.0 - {k} / ({count} + {k}))"
+
+
+# SQLite relevance, computed from the row alone. FTS5's bm25() weighs words by statistics
+# over the whole shared table (every user's entries), so a user's order would reveal how
+# many of other users' entries hold a word. Title matches weigh ten times body matches.
+_SQLITE_SCORE: ColumnElement[float] = literal_column(
+    "(10.0 * "
+    + _saturated(_matches(1, "title"), "length(entries_fts.title) / 50.0")
+    + " + "
+    + _saturated(_matches(2, "body"), "length(entries_fts.body) / 2000.0")
+    + ")"
+)
 
 
 def fts5_query(text: str) -> str | None:
@@ -66,12 +93,10 @@ def apply_search(dialect: str, query: AnySelect, text: str) -> AnySelect | None:
     match = fts5_query(text)
     if match is None:
         return None
-    ranked = (
-        select(_fts.c.entry_id, literal_column("bm25(entries_fts)").label("score"))
+    # The user's own filters and the match are one join: the score is computed only for
+    # the rows this user can see.
+    return (
+        query.join(_fts, _fts.c.entry_id == literal_column("entries.id"))
         .where(literal_column("entries_fts").op("MATCH")(match))
-        .subquery()
-    )
-    # bm25: lower is better.
-    return query.join(ranked, ranked.c.entry_id == literal_column("entries.id")).order_by(
-        ranked.c.score
+        .order_by(_SQLITE_SCORE.desc())
     )

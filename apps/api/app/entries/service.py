@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,12 +13,16 @@ from apps.api.app.entries.models import Entry, EntryTag
 from apps.api.app.errors import AppError, NotFound
 
 
-class InvalidCursor(AppError):
-    status_code = 400
-    code = "invalid_cursor"
+class EntryInvalid(AppError):
+    """A rule on a whole entry (not one field) is broken: 422 with the ``errors`` list, as
+    every validation failure answers."""
 
-    def __init__(self) -> None:
-        super().__init__("The cursor is malformed or from another listing")
+    status_code = 422
+    code = "validation_error"
+
+    def __init__(self, detail: str, loc: list[str]) -> None:
+        super().__init__(detail)
+        self.extra = {"errors": [{"loc": loc, "msg": detail}]}
 
 
 class VersionConflict(AppError):
@@ -32,57 +31,6 @@ class VersionConflict(AppError):
 
     def __init__(self) -> None:
         super().__init__("The entry changed since you loaded it; reload and try again")
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    q: str | None = None
-    tag: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-
-# ---- cursors --------------------------------------------------------------------------------
-# A keyset cursor: the sort key of the last row served. Opaque to clients (base64url JSON).
-
-
-def encode_cursor_key(entry_date: date, created_at: datetime, entry_id: uuid.UUID) -> str:
-    return _encode([entry_date.isoformat(), created_at.isoformat(), entry_id.hex])
-
-
-def decode_cursor(cursor: str) -> tuple[date, datetime, uuid.UUID]:
-    try:
-        day, created, ident = _decode(cursor)
-        created_at = datetime.fromisoformat(created)
-        if created_at.tzinfo is None:
-            raise ValueError("naive timestamp")
-        return date.fromisoformat(day), created_at.astimezone(UTC), uuid.UUID(hex=ident)
-    except (ValueError, TypeError, binascii.Error, UnicodeError, json.JSONDecodeError):
-        raise InvalidCursor() from None
-
-
-def _encode(payload: object) -> str:
-    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> Any:
-    padded = cursor + "=" * (-len(cursor) % 4)
-    return json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-
-
-def encode_offset_cursor(offset: int) -> str:
-    """Search results are ranked, not keyed: their cursor is an (opaque) offset."""
-    return _encode({"o": offset})
-
-
-def decode_offset_cursor(cursor: str) -> int:
-    try:
-        offset = _decode(cursor)["o"]
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError):
-        raise InvalidCursor() from None
-    if not isinstance(offset, int) or offset < 0 or offset > 1_000_000:
-        raise InvalidCursor()
-    return offset
 
 
 # ---- reads ----------------------------------------------------------------------------------
@@ -123,7 +71,7 @@ def check_if_match(entry: Entry, if_match: str | None) -> None:
 
 def check_has_content(title: str, body: str) -> None:
     if not title and not body.strip():
-        raise AppError("An entry needs a title or a body", code="validation_error", status_code=422)
+        raise EntryInvalid("An entry needs a title or a body", ["body"])
 
 
 def set_tags(entry: Entry, tags: list[str]) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import json
 import re
+import struct
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -17,15 +19,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from apps.api.app.db.base import utcnow
 from apps.api.app.entries.models import Entry
-from apps.api.app.entries.schemas import Body, Mood, Tags, Title
+from apps.api.app.entries.schemas import Body, IsoDate, Mood, Tags, Title
 from apps.api.app.entries.service import check_has_content, set_tags
 from apps.api.app.errors import AppError
 
 EXPORT_FORMAT = "journal-export"
 EXPORT_VERSION = 1
 MAX_IMPORT_ENTRIES = 20_000
-MAX_ZIP_MEMBERS = 20_000
+MAX_ZIP_MEMBERS = 20_000  # every member counts: directories, photos, anything
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024  # refuses zip bombs
+# One entry file: a 200,000-character body is at most 800 KB of UTF-8, plus front matter.
+MAX_ZIP_MEMBER_BYTES = 1024 * 1024
+_READ_CHUNK = 64 * 1024
+# Only these inflate in bounded steps (zlib's max_length); bzip2 and lzma members would be
+# decompressed a whole read at a time by zipfile, so they are refused like unknown methods.
+_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 # Ids of imported entries that belong to someone else are re-derived from this namespace,
 # so importing the same file twice still lands on the same ids (idempotent).
 _IMPORT_NAMESPACE = uuid.UUID("6f0b7c2e-7d8a-4b43-9a43-5e2a8c1d9f10")
@@ -51,7 +59,7 @@ class ImportedEntry(BaseModel):
     body: Body = ""
     tags: Tags = []
     mood: Mood | None = None
-    entry_date: date
+    entry_date: IsoDate
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -101,11 +109,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
 
 
+# JSON leaves these raw with ensure_ascii=False, but YAML (and str.splitlines) break lines on
+# them: escaped, every front-matter value stays on its own line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _front_value(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
 def markdown_file(entry: Entry) -> tuple[str, str]:
-    """(file name, contents): front matter as JSON scalars (valid YAML), then the body."""
+    """(file name, contents): front matter as JSON scalars (valid YAML), a blank line, then
+    the body exactly as stored, then one newline."""
     data = _entry_dict(entry)
     front = "\n".join(
-        f"{key}: {json.dumps(data[key], ensure_ascii=False)}"
+        f"{key}: {_front_value(data[key])}"
         for key in ("id", "title", "entry_date", "tags", "mood", "created_at", "updated_at")
     )
     name = f"{entry.entry_date.isoformat()}-{_slug(entry.title) or 'entry'}-{entry.id.hex[:8]}.md"
@@ -150,42 +168,125 @@ def export_markdown_zip(factory: sessionmaker[Session], user_id: uuid.UUID) -> I
 # ---- import ---------------------------------------------------------------------------------
 
 
+# A "---" line; only "\n" ends a line here (never str.splitlines' other breaks, which may be
+# inside values and bodies), with "\r\n" tolerated for hand-written files.
+_FENCE = re.compile(r"^---[ \t]*(\r?\n|\Z)", re.MULTILINE)
+
+
 def _parse_front_matter(text: str) -> dict[str, Any]:
-    if not text.startswith("---"):
+    """The inverse of markdown_file, exact for its output; lenient with hand-written files
+    (``date:`` for ``entry_date``, plain scalars, CRLF, no blank line before the body)."""
+    opening = _FENCE.match(text)
+    closing = _FENCE.search(text, opening.end()) if opening else None
+    if opening is None or closing is None:
         raise ValueError("no front matter")
-    _, front, body = re.split(r"^---\s*$", text, maxsplit=2, flags=re.MULTILINE)
     data: dict[str, Any] = {}
-    for line in front.strip().splitlines():
+    for line in text[opening.end() : closing.start()].split("\n"):
         key, sep, raw = line.partition(":")
         if not sep:
             continue
-        raw = raw.strip()
+        raw = raw.strip(" \t\r")
         try:
             data[key.strip()] = json.loads(raw)
         except json.JSONDecodeError:
             data[key.strip()] = raw  # hand-written YAML scalars: take the text
     if "date" in data and "entry_date" not in data:
         data["entry_date"] = data.pop("date")
-    data["body"] = body.removeprefix("\n").removeprefix("\n").removesuffix("\n")
+    newline = closing.group(1) or "\n"
+    body = text[closing.end() :].removeprefix(newline)  # the blank line after the fence
+    data["body"] = body.removesuffix(newline)
     return data
 
 
+def _member_error(name: str, msg: str) -> InvalidImport:
+    return InvalidImport(f"{name}: {msg}", [{"loc": ["file", name], "msg": msg}])
+
+
+def _too_many_members() -> InvalidImport:
+    return InvalidImport(f"Too many files in the archive (at most {MAX_ZIP_MEMBERS})")
+
+
+def _check_member_count(raw: bytes) -> None:
+    """Count the central directory's records (every member) without building zipfile's
+    ZipInfo objects, so that a huge directory is refused before zipfile parses it whole.
+    Reads the same records, in the same place, as zipfile does."""
+    end = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 22 - 0xFFFF))
+    if end < 0 or end + 22 > len(raw):
+        raise InvalidImport("The file is not a valid zip archive")
+    declared, size = struct.unpack_from("<HL", raw, end + 10)
+    directory_end = end
+    locator = end - 20
+    if locator >= 56 and raw[locator : locator + 4] == b"PK\x06\x07":  # zip64
+        directory_end = locator - 56
+        if raw[directory_end : directory_end + 4] != b"PK\x06\x06":
+            raise InvalidImport("The file is not a valid zip archive")
+        declared, size = struct.unpack_from("<QQ", raw, directory_end + 32)
+    if declared > MAX_ZIP_MEMBERS:
+        raise _too_many_members()
+    position, members = directory_end - size, 0
+    if position < 0:
+        raise InvalidImport("The file is not a valid zip archive")
+    while position + 46 <= directory_end and raw[position : position + 4] == b"PK\x01\x02":
+        name, extra, comment = struct.unpack_from("<3H", raw, position + 28)
+        position += 46 + name + extra + comment
+        members += 1
+        if members > MAX_ZIP_MEMBERS:
+            raise _too_many_members()
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> bytes:
+    """The member's bytes, read in chunks and counted as they are produced: reading stops
+    at the per-file cap or the archive's remaining ``budget``, whatever the headers say."""
+    name = member.filename
+    if member.flag_bits & 0x1:
+        raise _member_error(name, "the file is encrypted; export it again without a password")
+    if member.compress_type not in _METHODS:
+        raise _member_error(
+            name, f"unsupported compression method {member.compress_type} (use deflate)"
+        )
+    parts: list[bytes] = []
+    produced = 0
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(_READ_CHUNK):
+                produced += len(chunk)
+                if produced > MAX_ZIP_MEMBER_BYTES:
+                    raise _member_error(name, f"larger than {MAX_ZIP_MEMBER_BYTES} bytes unpacked")
+                if produced > budget:
+                    raise InvalidImport("The archive is too large once unpacked")
+                parts.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+        # Bad CRC, a truncated or invalid deflate stream, a local header that disagrees.
+        raise _member_error(name, "the file is corrupt in the archive") from None
+    return b"".join(parts)
+
+
 def _read_zip(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
+    _check_member_count(raw)
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error, NotImplementedError):
+        # ValueError: a member name flagged UTF-8 that is not; NotImplementedError: a zip
+        # version zipfile does not read.
         raise InvalidImport("The file is not a valid zip archive") from None
+    if len(archive.infolist()) > MAX_ZIP_MEMBERS:
+        raise _too_many_members()
     members = [m for m in archive.infolist() if not m.is_dir() and m.filename.endswith(".md")]
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise InvalidImport(f"Too many files in the archive (at most {MAX_ZIP_MEMBERS})")
+    for member in members:  # declared sizes: a cheap early refusal (then counted for real)
+        if member.file_size > MAX_ZIP_MEMBER_BYTES:
+            raise _member_error(
+                member.filename, f"larger than {MAX_ZIP_MEMBER_BYTES} bytes unpacked"
+            )
     if sum(m.file_size for m in members) > MAX_ZIP_UNCOMPRESSED:
         raise InvalidImport("The archive is too large once unpacked")
     items = []
+    budget = MAX_ZIP_UNCOMPRESSED
     for member in members:
+        data = _read_member(archive, member, budget)
+        budget -= len(data)
         try:
-            text = archive.read(member).decode("utf-8")
-            items.append((member.filename, _parse_front_matter(text)))
-        except (UnicodeDecodeError, ValueError):
+            items.append((member.filename, _parse_front_matter(data.decode("utf-8"))))
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             raise InvalidImport(
                 f"{member.filename}: not a markdown entry with front matter",
                 [{"loc": ["file", member.filename], "msg": "missing or malformed front matter"}],
@@ -196,10 +297,12 @@ def _read_zip(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
 def _read_json(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
     try:
         document = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except ValueError:  # not JSON, not UTF-8, or an integer too long to convert
         raise InvalidImport(
             "The file is neither a Journal JSON export nor a markdown zip"
         ) from None
+    except RecursionError:
+        raise InvalidImport("The JSON is nested too deeply") from None
     entries = document.get("entries") if isinstance(document, dict) else document
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise InvalidImport('The JSON must hold an "entries" list of objects')

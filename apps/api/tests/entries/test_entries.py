@@ -260,3 +260,53 @@ def test_tag_and_date_filters(client: TestClient, auth_headers: dict[str, str]) 
     assert titles(tag="home", to="2026-01-05") == ["b"]
     tags = client.get("/api/tags", headers=auth_headers).json()
     assert tags == [{"name": "home", "count": 2}, {"name": "work", "count": 2}]
+
+
+@pytest.mark.parametrize("value", [5.6e-189, 0, 1_700_000_000, "1700000000", True, [2026, 1, 1]])
+def test_entry_date_must_be_an_iso_string_on_create_put_and_patch(
+    client: TestClient, auth_headers: dict[str, str], value: Any
+) -> None:
+    entry = _create(client, auth_headers, title="T", entry_date="2026-01-02")
+    url = f"/api/entries/{entry['id']}"
+    full = {"title": "t", "body": "b", "tags": [], "mood": None, "entry_date": value}
+    answers = [
+        client.post("/api/entries", json={"body": "x", "entry_date": value}, headers=auth_headers),
+        client.put(url, json=full, headers=auth_headers),
+        client.patch(url, json={"entry_date": value}, headers=auth_headers),
+    ]
+    for response in answers:
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["loc"] == ["body", "entry_date"]
+    assert client.get(url, headers=auth_headers).json()["entry_date"] == "2026-01-02"
+
+
+def test_date_filters_must_be_iso_dates(client: TestClient, auth_headers: dict[str, str]) -> None:
+    for params in ({"from": "1700000000"}, {"to": "0"}):
+        response = client.get("/api/entries", params=params, headers=auth_headers)
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("method", "payload"),
+    [
+        ("patch", {"body": ""}),
+        ("patch", {"body": " ", "title": ""}),
+        ("patch", {"title": None}),
+        ("patch", {"mood": 9}),
+        ("put", {"title": "", "body": "", "tags": [], "mood": None, "entry_date": "2026-01-01"}),
+        ("post", {"title": "", "body": ""}),
+    ],
+)
+def test_every_entries_422_carries_the_errors_list(
+    client: TestClient, auth_headers: dict[str, str], method: str, payload: dict[str, Any]
+) -> None:
+    entry = _create(client, auth_headers, title="", body="only body")
+    url = "/api/entries" if method == "post" else f"/api/entries/{entry['id']}"
+    response = client.request(method.upper(), url, json=payload, headers=auth_headers)
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert body["detail"]
+    assert body["errors"], body
+    assert all({"loc", "msg"} <= set(e) for e in body["errors"]), body

@@ -125,3 +125,26 @@ def test_queries_keep_only_words() -> None:
     assert fts5_query("...") is None
     assert tsquery_terms("river & !x | y:*") == "river & x & y:*"
     assert tsquery_terms("--") is None
+
+
+@pytest.mark.parametrize("flooded_word", ["apple", "banana"])
+def test_ranking_does_not_depend_on_other_users_entries(
+    client: TestClient,
+    client_factory: Callable[..., TestClient],
+    make_user: Callable[..., Any],
+    flooded_word: str,
+) -> None:
+    # Corpus-wide statistics (bm25's IDF over the shared FTS table) would let Alice count
+    # Bob's entries holding a word by watching her own order flip as he writes.
+    bobs_browser = client_factory()
+    alice = login(client, make_user().email)
+    bob = login(bobs_browser, make_user().email)
+    _create(client, alice, title="A", body="apple apple apple banana")
+    _create(client, alice, title="B", body="apple banana banana banana")
+    _create(client, alice, title="C", body="banana apple, and more words to make it longer")
+    queries = ["apple banana", "banana apple", "apple", "banana", "ban"]
+    before = {q: _titles(_search(client, alice, q)) for q in queries}
+    for i in range(30):
+        _create(bobs_browser, bob, title=f"Bob {i}", body=f"{flooded_word} {flooded_word} pie")
+    after = {q: _titles(_search(client, alice, q)) for q in queries}
+    assert after == before
