@@ -25,6 +25,8 @@ async function shot(page: Page, name: string): Promise<void> {
   if (!dir) return;
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width > 500 ? 800 : 844 });
+    // From the top: a full-page capture of a scrolled page paints the sticky header mid-page.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${dir}/${name}-${width}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 720 });
@@ -67,6 +69,7 @@ test("a stale draft restored on device A meets the conflict choice and keeps B's
   await againA.getByRole('button', { name: 'Save entry' }).click();
   const conflict = againA.getByRole('alert').filter({ hasText: CONFLICT });
   await expect(conflict).toBeVisible();
+  await expect(conflict).toBeInViewport(); // scrolled to, away from the Save button
   await expect(againA.getByText('Saved.')).toHaveCount(0);
   await shot(againA, 'draft-conflict');
 
@@ -75,7 +78,7 @@ test("a stale draft restored on device A meets the conflict choice and keeps B's
   await expect(pageB.getByLabel('Title')).toHaveValue(`Harbour at dusk ${stamp}`);
 
   // "Load the latest" shows B's version and drops A's stale draft.
-  await conflict.getByRole('button', { name: 'load the latest' }).click();
+  await conflict.getByRole('button', { name: 'Load the latest' }).click();
   await expect(againA.getByLabel('Title')).toHaveValue(`Harbour at dusk ${stamp}`);
   await expect(againA.getByLabel('Entry (markdown)')).toHaveValue('Boats in the morning.');
   await expect(againA.getByText(CONFLICT)).toHaveCount(0);

@@ -112,6 +112,7 @@ function Editor({
   const busy = create.isPending || update.isPending || remove.isPending;
   const error = create.error ?? update.error ?? remove.error;
   const firstField = useRef<HTMLInputElement>(null);
+  const conflictAlert = useRef<HTMLDivElement>(null);
   // Set just before the editor navigates away itself (after a create or a delete).
   const leaving = useRef(false);
 
@@ -174,6 +175,11 @@ function Editor({
   useEffect(() => {
     firstField.current?.focus();
   }, []);
+
+  // The choice appears at the top of the form, far from the Save button on a phone.
+  useEffect(() => {
+    if (conflict) conflictAlert.current?.scrollIntoView({ block: 'center' });
+  }, [conflict]);
 
   function set<K extends keyof Form>(name: K, value: Form[K]) {
     setForm((current) => ({ ...current, [name]: value }));
@@ -284,19 +290,36 @@ function Editor({
         </Alert>
       ) : null}
       {conflict ? (
-        <Alert>
-          {conflict === 'changed'
-            ? `This entry was changed elsewhere since ${restored ? 'this draft was written' : 'you opened it'}.`
-            : 'This draft was kept by an older version of the app and may predate changes made elsewhere.'}{' '}
-          <button type="button" className="link-button" onClick={() => void save(true)}>
-            Keep my version
-          </button>{' '}
-          or{' '}
-          <button type="button" className="link-button" onClick={() => void loadLatest()}>
-            load the latest
-          </button>
-          .
-        </Alert>
+        <div ref={conflictAlert}>
+          <Alert>
+            <p className="alert-message">
+              {conflict === 'changed'
+                ? `This entry was changed elsewhere since ${restored ? 'this draft was written' : 'you opened it'}.`
+                : 'This draft was kept by an older version of the app and may predate changes made elsewhere.'}{' '}
+              Keeping your version replaces those changes; loading the latest drops your edits here.
+            </p>
+            <div className="alert-actions">
+              <Button
+                type="button"
+                variant="secondary"
+                className="btn-small"
+                disabled={busy}
+                onClick={() => void save(true)}
+              >
+                Keep my version
+              </Button>
+              <Button
+                type="button"
+                variant="secondary"
+                className="btn-small"
+                disabled={busy}
+                onClick={() => void loadLatest()}
+              >
+                Load the latest
+              </Button>
+            </div>
+          </Alert>
+        </div>
       ) : error ? (
         <Alert>{errorMessage(error)}</Alert>
       ) : null}
