@@ -57,12 +57,14 @@ async function openEditor() {
   const router = createMemoryRouter([{ path: '/entries/:entryId', element: <EntryEditorPage /> }], {
     initialEntries: [`/entries/${ID}`],
   });
+  const queryClient = createQueryClient({ retryDelay: 0 });
   render(
-    <QueryClientProvider client={createQueryClient({ retryDelay: 0 })}>
+    <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />
     </QueryClientProvider>,
   );
   await screen.findByRole('heading', { name: 'Edit entry' });
+  return queryClient;
 }
 
 function storeDraft(body: string, baseEtag?: string) {
@@ -142,5 +144,35 @@ describe('entry editor drafts', () => {
       { ifMatch: null, body: expect.objectContaining({ body: 'Boats. Old words.' }) },
     ]);
     expect(localStorage.getItem(DRAFT_KEY)).toBeNull();
+  });
+
+  it('an untouched form follows a newer version fetched in the background', async () => {
+    const server = fakeServer({ version: 1, title: 'Harbour', body: 'Boats.' });
+    const queryClient = await openEditor();
+    Object.assign(server.state, { version: 2, title: 'Harbour at dusk' });
+    await queryClient.refetchQueries();
+    await waitFor(() =>
+      expect(screen.getByLabelText<HTMLInputElement>('Title').value).toBe('Harbour at dusk'),
+    );
+    expect(screen.getByText('All changes saved')).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText('Entry (markdown)'), { target: { value: 'Gulls.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save entry' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(server.patches.map((p) => p.ifMatch)).toEqual(['"2"']);
+  });
+
+  it('an edited form keeps the version it was based on when a newer one is fetched', async () => {
+    const server = fakeServer({ version: 1, title: 'Harbour', body: 'Boats.' });
+    const queryClient = await openEditor();
+    fireEvent.change(screen.getByLabelText('Entry (markdown)'), { target: { value: 'Gulls.' } });
+    Object.assign(server.state, { version: 2, title: 'Harbour at dusk' });
+    await queryClient.refetchQueries();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Save entry' }));
+    expect(await screen.findByText(/This entry was changed elsewhere/)).toBeTruthy();
+    expect(screen.getByLabelText<HTMLTextAreaElement>('Entry (markdown)').value).toBe('Gulls.');
+    expect(server.patches.map((p) => p.ifMatch)).toEqual(['"1"']);
+    expect(server.state.title).toBe('Harbour at dusk');
   });
 });

@@ -102,6 +102,19 @@ function Editor({
   // loaded. Only a save moves it, never a background refetch: that would make a form
   // written against an older version look current, and its save overwrite the newer one.
   const [baseEtag, setBaseEtag] = useState<Version>(() => (draft ? draft.baseEtag : etag));
+  // The entry's text at that version, to tell an untouched form from an edited one.
+  const [baseForm, setBaseForm] = useState<Form | null>(() => (draft ? null : saved));
+  // A newer version arrived (a refetch, or this editor's own save): an untouched form
+  // follows it; an edited one keeps its base, so saving it meets the conflict.
+  const [seenEtag, setSeenEtag] = useState(etag);
+  if (etag !== seenEtag) {
+    setSeenEtag(etag);
+    if (baseForm && sameForm(form, baseForm)) {
+      setForm(saved);
+      setBaseForm(saved);
+      setBaseEtag(etag);
+    }
+  }
   const [tab, setTab] = useState<'write' | 'preview'>('write');
   const [conflict, setConflict] = useState<'changed' | 'unknown' | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -210,6 +223,7 @@ function Editor({
         });
         clearDraft(draftKey);
         setBaseEtag(result.etag);
+        setBaseForm(formFrom(result.entry));
         setRestored(false);
         setConflict(null);
         setMessage('Saved.');
@@ -234,6 +248,7 @@ function Editor({
     clearDraft(draftKey);
     update.reset();
     setForm(saved);
+    setBaseForm(saved);
     setBaseEtag(etag);
     setRestored(false);
     setConflict(null);
