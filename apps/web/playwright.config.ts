@@ -55,7 +55,13 @@ export default defineConfig({
   projects: [
     {
       name: 'cookie-mode',
-      testMatch: ['auth-cookie.spec.ts', 'journal.spec.ts', 'devices.spec.ts', 'offline.spec.ts'],
+      testMatch: [
+        'auth-cookie.spec.ts',
+        'journal.spec.ts',
+        'devices.spec.ts',
+        'offline.spec.ts',
+        'drafts.spec.ts',
+      ],
       use: {
         ...devices['Desktop Chrome'],
         launchOptions,

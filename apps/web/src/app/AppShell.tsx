@@ -3,8 +3,20 @@ import { Link, NavLink, Navigate, Outlet, useLocation } from 'react-router';
 import { ErrorState } from '../components/ui/ErrorState';
 import { authClient } from '../lib/api-client';
 import { ApiError } from '../lib/api-error';
-import { clearAllDrafts } from '../lib/drafts';
+import { clearAllDrafts, hasDrafts } from '../lib/drafts';
 import { useAuth } from '../lib/use-auth';
+
+const DISCARD_DRAFTS_MESSAGE =
+  'You have unsaved drafts on this device. Signing out deletes them. Sign out anyway?';
+
+/** Sign out; drafts are private text, so they go too, but only once the user agrees. */
+async function signOut(): Promise<void> {
+  if (hasDrafts() && !window.confirm(DISCARD_DRAFTS_MESSAGE)) return;
+  clearAllDrafts();
+  await authClient.logout();
+  // An open editor may have flushed its draft (blur, hide) while signing out was under way.
+  clearAllDrafts();
+}
 
 /** The signed-in frame: header navigation around the current page. */
 export function AppShell() {
@@ -47,14 +59,7 @@ export function AppShell() {
           <NavLink to="/entries/new" className="btn btn-primary btn-small">
             New entry
           </NavLink>
-          <button
-            type="button"
-            className="btn btn-ghost btn-small"
-            onClick={() => {
-              clearAllDrafts();
-              void authClient.logout();
-            }}
-          >
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => void signOut()}>
             Sign out
           </button>
         </nav>

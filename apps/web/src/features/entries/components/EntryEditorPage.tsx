@@ -1,18 +1,30 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useBlocker, useNavigate, useParams } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { ApiError, errorMessage } from '../../../lib/api-error';
 import type { EntryOut } from '../../../lib/api-client';
-import { clearDraft, loadDraft, saveDraft, type Draft } from '../../../lib/drafts';
+import {
+  clearDraft,
+  loadDraft,
+  saveDraft,
+  type Draft,
+  type DraftFields,
+} from '../../../lib/drafts';
 import { useCreateEntry, useDeleteEntry, useEntry, useUpdateEntry } from '../api';
 import { localToday } from '../dates';
 import { MarkdownPreview } from './MarkdownPreview';
 import { MOODS, parseTags } from '../mood';
 
-type Form = Omit<Draft, 'savedAt'>;
+type Form = DraftFields;
+
+/** A version (ETag) to send as `If-Match`: null sends none; undefined is not known. */
+type Version = string | null | undefined;
+
+const LEAVE_MESSAGE =
+  'You have unsaved changes. Leave this page? Your draft stays on this device until you save or discard it.';
 
 function formFrom(entry: EntryOut | undefined): Form {
   return {
@@ -22,6 +34,11 @@ function formFrom(entry: EntryOut | undefined): Form {
     mood: entry?.mood ? String(entry.mood) : '',
     entryDate: entry?.entry_date ?? localToday(),
   };
+}
+
+function fieldsOf(draft: Draft): Form {
+  const { title, body, tags, mood, entryDate } = draft;
+  return { title, body, tags, mood, entryDate };
 }
 
 function sameForm(a: Form, b: Form): boolean {
@@ -37,16 +54,27 @@ function sameForm(a: Form, b: Form): boolean {
 export function EntryEditorPage() {
   const { entryId } = useParams();
   const loaded = useEntry(entryId);
+  // Bumped by "load the latest": a fresh editor on the refetched entry, without the draft.
+  const [generation, setGeneration] = useState(0);
   if (entryId && loaded.isPending) return <p className="muted">Loading entry…</p>;
   if (entryId && loaded.isError) {
     return <ErrorState error={loaded.error} onRetry={() => void loaded.refetch()} />;
   }
+
+  async function loadLatest(): Promise<unknown> {
+    const result = await loaded.refetch();
+    if (result.isError) return result.error;
+    if (entryId) clearDraft(entryId);
+    setGeneration((current) => current + 1);
+    return null;
+  }
+
   return (
     <Editor
-      key={entryId ?? 'new'}
+      key={`${entryId ?? 'new'}:${generation}`}
       entry={loaded.data?.entry}
       etag={loaded.data?.etag ?? null}
-      onReload={() => void loaded.refetch()}
+      onLoadLatest={loadLatest}
     />
   );
 }
@@ -54,25 +82,41 @@ export function EntryEditorPage() {
 function Editor({
   entry,
   etag,
-  onReload,
+  onLoadLatest,
 }: {
   entry?: EntryOut;
   etag: string | null;
-  onReload: () => void;
+  /** Refetch the entry and start over from it; resolves to the error if that failed. */
+  onLoadLatest: () => Promise<unknown>;
 }) {
   const navigate = useNavigate();
   const draftKey = entry?.id ?? 'new';
   const saved = formFrom(entry);
-  const [form, setForm] = useState<Form>(() => {
-    const draft = loadDraft(draftKey);
-    return draft ? { ...saved, ...draft } : saved;
+  const [draft] = useState(() => {
+    const stored = loadDraft(draftKey);
+    return stored && !sameForm(fieldsOf(stored), formFrom(entry)) ? stored : null;
   });
-  const [restored] = useState(() => {
-    const draft = loadDraft(draftKey);
-    return draft !== null && !sameForm({ ...saved, ...draft }, saved);
-  });
+  const [form, setForm] = useState<Form>(() => (draft ? fieldsOf(draft) : saved));
+  const [restored, setRestored] = useState(draft !== null);
+  // The version the form's text is based on: the restored draft's, else the entry as
+  // loaded. Only a save moves it, never a background refetch: that would make a form
+  // written against an older version look current, and its save overwrite the newer one.
+  const [baseEtag, setBaseEtag] = useState<Version>(() => (draft ? draft.baseEtag : etag));
+  // The entry's text at that version, to tell an untouched form from an edited one.
+  const [baseForm, setBaseForm] = useState<Form | null>(() => (draft ? null : saved));
+  // A newer version arrived (a refetch, or this editor's own save): an untouched form
+  // follows it; an edited one keeps its base, so saving it meets the conflict.
+  const [seenEtag, setSeenEtag] = useState(etag);
+  if (etag !== seenEtag) {
+    setSeenEtag(etag);
+    if (baseForm && sameForm(form, baseForm)) {
+      setForm(saved);
+      setBaseForm(saved);
+      setBaseEtag(etag);
+    }
+  }
   const [tab, setTab] = useState<'write' | 'preview'>('write');
-  const [conflict, setConflict] = useState(false);
+  const [conflict, setConflict] = useState<'changed' | 'unknown' | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const create = useCreateEntry();
   const update = useUpdateEntry();
@@ -81,18 +125,74 @@ function Editor({
   const busy = create.isPending || update.isPending || remove.isPending;
   const error = create.error ?? update.error ?? remove.error;
   const firstField = useRef<HTMLInputElement>(null);
+  const conflictAlert = useRef<HTMLDivElement>(null);
+  // Set just before the editor navigates away itself (after a create or a delete).
+  const leaving = useRef(false);
+
+  // A stored draft that matches the entry holds nothing unsaved: drop it, so sign-out
+  // does not ask about it.
+  useEffect(() => {
+    if (!draft) clearDraft(draftKey);
+  }, [draft, draftKey]);
 
   // Autosave the draft shortly after typing stops.
   const autosave = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (!dirty) return;
-    autosave.current = window.setTimeout(() => saveDraft(draftKey, form), 400);
+    autosave.current = window.setTimeout(() => saveDraft(draftKey, form, baseEtag), 400);
     return () => window.clearTimeout(autosave.current);
-  }, [form, dirty, draftKey]);
+  }, [form, dirty, draftKey, baseEtag]);
+
+  /** Write the draft now (the page is going away or focus left the editor). */
+  function flushDraft() {
+    window.clearTimeout(autosave.current);
+    if (dirty) saveDraft(draftKey, form, baseEtag);
+  }
+
+  // A hidden or closing page may never run the autosave timer: write the draft at once,
+  // and ask before a reload or close drops unsaved changes.
+  useEffect(() => {
+    if (!dirty) return;
+    const flush = () => {
+      window.clearTimeout(autosave.current);
+      saveDraft(draftKey, form, baseEtag);
+    };
+    const onVisibilityChange = () => {
+      if (document.visibilityState === 'hidden') flush();
+    };
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      flush();
+      event.preventDefault();
+    };
+    document.addEventListener('visibilitychange', onVisibilityChange);
+    window.addEventListener('pagehide', flush);
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibilityChange);
+      window.removeEventListener('pagehide', flush);
+      window.removeEventListener('beforeunload', onBeforeUnload);
+    };
+  }, [form, dirty, draftKey, baseEtag]);
+
+  // Navigating elsewhere in the app with unsaved changes asks first.
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      dirty && !leaving.current && currentLocation.pathname !== nextLocation.pathname,
+  );
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    if (window.confirm(LEAVE_MESSAGE)) blocker.proceed();
+    else blocker.reset();
+  }, [blocker]);
 
   useEffect(() => {
     firstField.current?.focus();
   }, []);
+
+  // The choice appears at the top of the form, far from the Save button on a phone.
+  useEffect(() => {
+    if (conflict) conflictAlert.current?.scrollIntoView({ block: 'center' });
+  }, [conflict]);
 
   function set<K extends keyof Form>(name: K, value: Form[K]) {
     setForm((current) => ({ ...current, [name]: value }));
@@ -109,21 +209,49 @@ function Editor({
       mood: form.mood ? Number(form.mood) : null,
       entry_date: form.entryDate || localToday(),
     };
+    if (entry && !force && baseEtag === undefined) {
+      // A draft from before versions were kept: it may predate a change made elsewhere.
+      setConflict('unknown');
+      return;
+    }
     try {
       if (entry) {
-        await update.mutateAsync({ id: entry.id, body, etag: force ? null : etag });
+        const result = await update.mutateAsync({
+          id: entry.id,
+          body,
+          etag: force ? null : (baseEtag ?? null),
+        });
         clearDraft(draftKey);
-        setConflict(false);
+        setBaseEtag(result.etag);
+        setBaseForm(formFrom(result.entry));
+        setRestored(false);
+        setConflict(null);
         setMessage('Saved.');
       } else {
         const created = await create.mutateAsync(body);
         clearDraft(draftKey);
+        leaving.current = true;
         navigate(`/entries/${created.entry.id}`, { replace: true });
       }
     } catch (err) {
-      saveDraft(draftKey, form); // not saved on the server: keep it on this device
-      if (err instanceof ApiError && err.code === 'version_conflict') setConflict(true);
+      saveDraft(draftKey, form, baseEtag); // not saved on the server: keep it on this device
+      if (err instanceof ApiError && err.code === 'version_conflict') setConflict('changed');
     }
+  }
+
+  async function loadLatest() {
+    const failed = await onLoadLatest();
+    if (failed) setMessage(`Could not load the latest version: ${errorMessage(failed)}`);
+  }
+
+  function discardDraft() {
+    clearDraft(draftKey);
+    update.reset();
+    setForm(saved);
+    setBaseForm(saved);
+    setBaseEtag(etag);
+    setRestored(false);
+    setConflict(null);
   }
 
   async function onDelete() {
@@ -131,6 +259,7 @@ function Editor({
     if (!window.confirm('Delete this entry? This cannot be undone.')) return;
     await remove.mutateAsync(entry.id);
     clearDraft(draftKey);
+    leaving.current = true;
     navigate('/', { replace: true });
   }
 
@@ -153,6 +282,7 @@ function Editor({
       className="editor"
       onSubmit={onSubmit}
       onKeyDown={onKeyDown}
+      onBlur={flushDraft}
       aria-labelledby="editor-title"
     >
       <div className="page-head">
@@ -169,39 +299,43 @@ function Editor({
       {restored ? (
         <Alert kind="info">
           Restored your unsaved draft.{' '}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => {
-              clearDraft(draftKey);
-              setForm(saved);
-            }}
-          >
+          <button type="button" className="link-button" onClick={discardDraft}>
             Discard it
           </button>
         </Alert>
       ) : null}
       {conflict ? (
-        <Alert>
-          This entry was changed elsewhere since you opened it.{' '}
-          <button type="button" className="link-button" onClick={() => void save(true)}>
-            Keep my version
-          </button>{' '}
-          or{' '}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => {
-              clearDraft(draftKey);
-              setConflict(false);
-              onReload();
-            }}
-          >
-            load the latest
-          </button>
-          .
-        </Alert>
-      ) : error && !conflict ? (
+        <div ref={conflictAlert}>
+          <Alert>
+            <p className="alert-message">
+              {conflict === 'changed'
+                ? `This entry was changed elsewhere since ${restored ? 'this draft was written' : 'you opened it'}.`
+                : 'This draft was kept by an older version of the app and may predate changes made elsewhere.'}{' '}
+              Keeping your version replaces those changes; loading the latest drops your edits here.
+            </p>
+            <div className="alert-actions">
+              <Button
+                type="button"
+                variant="secondary"
+                className="btn-small"
+                disabled={busy}
+                onClick={() => void save(true)}
+              >
+                Keep my version
+              </Button>
+              <Button
+                type="button"
+                variant="secondary"
+                className="btn-small"
+                disabled={busy}
+                onClick={() => void loadLatest()}
+              >
+                Load the latest
+              </Button>
+            </div>
+          </Alert>
+        </div>
+      ) : error ? (
         <Alert>{errorMessage(error)}</Alert>
       ) : null}
 
