@@ -16,19 +16,11 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from apps.api.app.errors import AppError
+from apps.api.app.entries.exceptions import InvalidCursor
 
 MAX_OFFSET = 1_000_000
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 _HEX_ID = re.compile(r"[0-9a-f]{32}")
-
-
-class InvalidCursor(AppError):
-    status_code = 400
-    code = "invalid_cursor"
-
-    def __init__(self) -> None:
-        super().__init__("The cursor is malformed or from another listing")
 
 
 def _encode(payload: object) -> str:

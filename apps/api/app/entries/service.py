@@ -9,29 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from apps.api.app.db.base import utcnow
+from apps.api.app.entries.exceptions import EntryInvalid, VersionConflict
 from apps.api.app.entries.models import Entry, EntryTag
-from apps.api.app.errors import AppError, NotFound
-
-
-class EntryInvalid(AppError):
-    """A rule on a whole entry (not one field) is broken: 422 with the ``errors`` list, as
-    every validation failure answers."""
-
-    status_code = 422
-    code = "validation_error"
-
-    def __init__(self, detail: str, loc: list[str]) -> None:
-        super().__init__(detail)
-        self.extra = {"errors": [{"loc": loc, "msg": detail}]}
-
-
-class VersionConflict(AppError):
-    status_code = 412
-    code = "version_conflict"
-
-    def __init__(self) -> None:
-        super().__init__("The entry changed since you loaded it; reload and try again")
-
+from apps.api.app.errors import NotFound
 
 # ---- reads ----------------------------------------------------------------------------------
 

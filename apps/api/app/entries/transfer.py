@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from apps.api.app.db.base import utcnow
+from apps.api.app.entries.exceptions import InvalidImport
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import Body, IsoDate, Mood, Tags, Title
 from apps.api.app.entries.service import check_has_content, set_tags
@@ -38,15 +39,6 @@ _METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 # so importing the same file twice still lands on the same ids (idempotent).
 _IMPORT_NAMESPACE = uuid.UUID("6f0b7c2e-7d8a-4b43-9a43-5e2a8c1d9f10")
 _BATCH = 200
-
-
-class InvalidImport(AppError):
-    status_code = 422
-    code = "validation_error"
-
-    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(detail)
-        self.extra = {"errors": errors or [{"loc": ["file"], "msg": detail}]}
 
 
 class ImportedEntry(BaseModel):
