@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from apps.api.app.auth.exceptions import InvalidToken, RefreshReused, SessionRevoked, TokenExpired
@@ -132,21 +132,23 @@ def rotate_refresh_token(
     raise RefreshReused(newly_revoked=revoked)
 
 
+def _revoke(db: Session, reason: RevokeReason, *where: ColumnElement[bool]) -> int:
+    """Revoke the live sessions matching ``where``; returns how many this call revoked."""
+    result = db.execute(
+        update(UserSession)
+        .where(UserSession.revoked_at.is_(None), *where)
+        .values(revoked_at=utcnow(), revoke_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def revoke_session(
     db: Session, session_id: uuid.UUID, reason: RevokeReason, *, user_id: uuid.UUID | None = None
 ) -> bool:
     """Revoke one live session (of ``user_id``, if given); True if this call revoked it."""
-    query = update(UserSession).where(
-        UserSession.id == session_id, UserSession.revoked_at.is_(None)
-    )
-    if user_id is not None:
-        query = query.where(UserSession.user_id == user_id)
-    result = db.execute(
-        query.values(revoked_at=utcnow(), revoke_reason=reason).execution_options(
-            synchronize_session=False
-        )
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    owner = [UserSession.user_id == user_id] if user_id is not None else []
+    return bool(_revoke(db, reason, UserSession.id == session_id, *owner))
 
 
 def owns_session(db: Session, user_id: uuid.UUID, session_id: uuid.UUID) -> bool:
@@ -164,17 +166,8 @@ def revoke_user_sessions(
     db: Session, user_id: uuid.UUID, reason: RevokeReason, *, keep: uuid.UUID | None = None
 ) -> int:
     """Revoke every live session of a user (but ``keep``); returns how many."""
-    query = update(UserSession).where(
-        UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
-    )
-    if keep is not None:
-        query = query.where(UserSession.id != keep)
-    result = db.execute(
-        query.values(revoked_at=utcnow(), revoke_reason=reason).execution_options(
-            synchronize_session=False
-        )
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    others = [UserSession.id != keep] if keep is not None else []
+    return _revoke(db, reason, UserSession.user_id == user_id, *others)
 
 
 def live_sessions(db: Session, user_id: uuid.UUID) -> list[UserSession]:

@@ -38,10 +38,10 @@ def journal_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def create_user(env: dict[str, str], email: str) -> None:
+def create_user(env: dict[str, str], email: str, password: str = PASSWORD) -> None:
     subprocess.run(
         [sys.executable, "-m", "apps.api.app.cli", "users", "create", email, "--password-stdin"],
-        input=PASSWORD + "\n",
+        input=password + "\n",
         env=env,
         cwd=REPO,
         check=True,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +13,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from apps.api.tests.ops.live import REDIS_URL, live_server
+from apps.api.tests.ops.live import REDIS_URL, create_user, live_server
 
 REPO = Path(__file__).resolve().parents[4]
 PASSWORD = "multi worker passphrase"
@@ -40,16 +39,7 @@ def two_workers(tmp_path: Path):  # type: ignore[no-untyped-def]
         "JOURNAL_RATE_LIMIT_PREFIX": f"mw-{uuid.uuid4().hex}",
     }
     cli = [sys.executable, "-m", "apps.api.app.cli"]
-    subprocess.run(
-        [*cli, "users", "create", "mw@example.com", "--password-stdin"],
-        input=PASSWORD + "\n",
-        env=env,
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    create_user(env, "mw@example.com", PASSWORD)
     metrics_dir = tmp_path / "prom"
     metrics_dir.mkdir()
     (metrics_dir / "counter_999999.db").write_bytes(b"stale")  # must be cleaned at start
