@@ -11,6 +11,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("journal.errors")
@@ -146,6 +148,21 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, f"Invalid request: {detail}", "validation_error", errors=errors)
 
 
+# The database cannot be reached (server down, connection cut, pool exhausted, SQLite locked
+# past its busy timeout): the request did nothing durable, so the client may retry.
+DATABASE_RETRY_AFTER = "5"
+
+
+async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return error_response(
+        503,
+        "The database is not reachable right now. Try again in a moment.",
+        "database_unavailable",
+        {"Retry-After": DATABASE_RETRY_AFTER},
+    )
+
+
 async def _unhandled(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return error_response(500, "Internal server error", "internal_error")
@@ -155,4 +172,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(Exception, _unhandled)

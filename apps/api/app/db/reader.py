@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from apps.api.app.config import Settings
+from apps.api.app.db.engine import CONNECT_TIMEOUT_SECONDS, POOL_TIMEOUT_SECONDS
 
 _T = TypeVar("_T")
 
@@ -43,6 +44,8 @@ class Reader:
                 settings.sqlalchemy_url,
                 isolation_level="AUTOCOMMIT",
                 hide_parameters=True,
+                pool_timeout=POOL_TIMEOUT_SECONDS,
+                connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
                 pool_size=10,
                 max_overflow=20,
             )
