@@ -66,8 +66,20 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         return
 
 
+class Base(str):
+    """The server's base URL, carrying its process (for tests that crash it on purpose)."""
+
+    process: subprocess.Popen[bytes]
+
+    def kill_hard(self) -> None:
+        """kill -9 the whole process group: no shutdown, no flush, as a crash would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
 @contextmanager
-def live_server(command: Sequence[str], env: dict[str, str], log: Path) -> Iterator[str]:
+def live_server(command: Sequence[str], env: dict[str, str], log: Path) -> Iterator[Base]:
     """Run ``command`` plus ``--port <free port>`` in its own process group, output to
     ``log``; yield its base URL once /api/health answers (within 120 s)."""
     port = free_port()
@@ -80,7 +92,8 @@ def live_server(command: Sequence[str], env: dict[str, str], log: Path) -> Itera
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    base = f"http://127.0.0.1:{port}"
+    base = Base(f"http://127.0.0.1:{port}")
+    base.process = server
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and server.poll() is None:
