@@ -6,7 +6,7 @@ UV := python3 -m uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench
+.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench soak
 
 help:
 	@echo "make run    - install what is missing, build the web app, migrate, serve http://$(HOST):$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make smoke  - the seed's staging smoke against a local API (2 workers, staging flags)"
 	@echo "make client - regenerate the TypeScript API client from the OpenAPI schema"
 	@echo "make bench  - authenticated read path vs a bare FastAPI route (ratio, same run)"
+	@echo "make soak   - 200 concurrent clients for 60 s: errors, p99, RSS and DB connections"
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -64,6 +65,9 @@ e2e:
 	@bash scripts/ensure-chromium.sh
 	@echo "==> End-to-end tests (Playwright, Debian Chromium)"
 	@pnpm -C apps/web exec playwright test
+
+soak: setup
+	@$(UV) run --frozen python scripts/soak.py
 
 bench: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)

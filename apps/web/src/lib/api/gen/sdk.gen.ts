@@ -290,6 +290,9 @@ export const entriesReplaceEntry = <ThrowOnError extends boolean = true>(options
 
 /**
  * Health
+ *
+ * 200 when the database answers; 503 ``database_unavailable`` with Retry-After when
+ * not (errors.py renders every database outage that way).
  */
 export const operationsHealth = <ThrowOnError extends boolean = true>(options?: Options<OperationsHealthData, ThrowOnError>): RequestResult<OperationsHealthResponses, OperationsHealthErrors, ThrowOnError> => (options?.client ?? client).get<OperationsHealthResponses, OperationsHealthErrors, ThrowOnError>({ url: '/api/health', ...options });
 
