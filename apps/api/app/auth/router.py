@@ -279,40 +279,37 @@ def verify(data: VerifyIn, db: DbSession) -> DetailOut:
     return DetailOut(detail="Your email is confirmed. You can sign in now.")
 
 
-@router.post(
-    "/verify/resend",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=DetailOut,
-    dependencies=[UserMgmt],
-)
-def resend_verification(
-    data: EmailIn,
-    request: Request,
-    background: BackgroundTasks,
-    settings: SettingsDep,
-    limiter: LimiterDep,
-) -> DetailOut:
-    budgets.take_mail_quota(limiter, "resend", data.email, client_ip(request, settings))
-    _mail_link_later(request, background, service.resend_verification, data.email)
-    return DetailOut(detail=DETAIL_RESENT)
+def _mail_link_route(
+    path: str, name: str, kind: str, flow: Callable[[Session, Settings, str], service.Outcome]
+) -> None:
+    """POST ``path`` {email}: 202 with the same answer whatever the address (counted against
+    the mail quota, then the lookup, token and mail happen after the answer)."""
+    detail = {"resend": DETAIL_RESENT, "forgot": DETAIL_FORGOT}[kind]
+
+    def handler(
+        data: EmailIn,
+        request: Request,
+        background: BackgroundTasks,
+        settings: SettingsDep,
+        limiter: LimiterDep,
+    ) -> DetailOut:
+        budgets.take_mail_quota(limiter, kind, data.email, client_ip(request, settings))
+        _mail_link_later(request, background, flow, data.email)
+        return DetailOut(detail=detail)
+
+    router.add_api_route(
+        path,
+        handler,
+        methods=["POST"],
+        name=name,
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=DetailOut,
+        dependencies=[UserMgmt],
+    )
 
 
-@router.post(
-    "/password/forgot",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=DetailOut,
-    dependencies=[UserMgmt],
-)
-def forgot_password(
-    data: EmailIn,
-    request: Request,
-    background: BackgroundTasks,
-    settings: SettingsDep,
-    limiter: LimiterDep,
-) -> DetailOut:
-    budgets.take_mail_quota(limiter, "forgot", data.email, client_ip(request, settings))
-    _mail_link_later(request, background, service.request_password_reset, data.email)
-    return DetailOut(detail=DETAIL_FORGOT)
+_mail_link_route("/verify/resend", "resend_verification", "resend", service.resend_verification)
+_mail_link_route("/password/forgot", "forgot_password", "forgot", service.request_password_reset)
 
 
 @router.post("/password/reset", response_model=DetailOut, dependencies=[UserMgmt])
