@@ -135,3 +135,28 @@ def test_unknown_fields_cannot_assign_owner_or_identity(
     me = client.get("/api/auth/me", headers=headers).json()
     assert me["email"] != victim.email
     assert me.get("is_admin") in (None, False)
+
+
+def test_sql_metacharacters_are_data_never_query(
+    client_factory: Callable[..., TestClient], make_user: Callable[..., Any]
+) -> None:
+    """V5.3.4: every query is parameterised: hostile text is stored and searched verbatim
+    and never widens a query to other users' rows."""
+    client = client_factory(auth_cookie_refresh=False)  # two users on one client
+    hostile = "x' OR '1'='1'; DROP TABLE entries; --"
+    alice = login(client, make_user().email)
+    bob = login(client, make_user().email)
+    created = client.post(
+        "/api/entries",
+        headers=alice,
+        json={"title": hostile, "body": hostile, "tags": [hostile[:50]]},
+    )
+    assert created.status_code == 201, created.text
+    stored = client.get(f"/api/entries/{created.json()['id']}", headers=alice).json()
+    assert stored["title"] == hostile
+    assert stored["body"] == hostile
+    for params in ({"q": hostile}, {"tag": hostile[:50]}, {"q": "' OR 1=1 --"}):
+        answer = client.get("/api/entries", headers=bob, params=params)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["items"] == [], params
+    assert client.get("/api/entries", headers=alice, params={"tag": hostile[:50]}).json()["items"]
