@@ -160,3 +160,28 @@ def test_sql_metacharacters_are_data_never_query(
         assert answer.status_code == 200, answer.text
         assert answer.json()["items"] == [], params
     assert client.get("/api/entries", headers=alice, params={"tag": hostile[:50]}).json()["items"]
+
+
+def test_a_bare_access_token_cannot_write_in_cookie_mode(
+    client_factory: Callable[..., TestClient], make_user: Callable[..., Any]
+) -> None:
+    """Threat model, "a stolen access token": in cookie mode it reads but cannot write,
+    since a CSRF token signed for its session comes only with that session's cookies."""
+    owner = client_factory(auth_cookie_refresh=True)
+    headers = login(owner, make_user().email)
+    entry = owner.post("/api/entries", headers=headers, json={"title": "mine"}).json()
+    stolen = {"Authorization": headers["Authorization"]}
+
+    thief = client_factory(auth_cookie_refresh=True)  # no cookies of the owner's
+    assert thief.get(f"/api/entries/{entry['id']}", headers=stolen).status_code == 200
+    minted = thief.get("/api/auth/csrf").json()["csrf_token"]  # bound to no session
+    for method, path, body in (
+        ("PATCH", f"/api/entries/{entry['id']}", {"title": "stolen"}),
+        ("DELETE", f"/api/entries/{entry['id']}", None),
+        ("POST", "/api/entries", {"title": "planted"}),
+        ("POST", "/api/auth/sessions/revoke-others", None),
+    ):
+        answer = thief.request(method, path, headers={**stolen, "X-CSRF-Token": minted}, json=body)
+        assert answer.status_code == 403, (method, path, answer.text)
+        assert answer.json()["code"] == "csrf_failed"
+    assert owner.get(f"/api/entries/{entry['id']}", headers=headers).json()["title"] == "mine"
