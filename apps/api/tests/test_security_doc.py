@@ -69,6 +69,13 @@ def test_every_asvs_row_is_done_with_an_existing_test_or_not_met_with_a_reason()
     assert not problems, "\n".join(problems)
 
 
+def test_every_test_the_page_names_anywhere_exists() -> None:
+    references = _REFERENCE.findall(DOC.read_text(encoding="utf-8"))
+    assert references
+    missing = [f"{path}::{name}" for path, name in references if not defines_test(path, name)]
+    assert not missing, missing
+
+
 def test_the_checker_catches_a_made_up_test_name() -> None:
     assert defines_test(
         "apps/api/tests/test_security_doc.py",
