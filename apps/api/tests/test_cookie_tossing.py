@@ -2,10 +2,9 @@
 set ``refresh_token`` / ``csrftoken`` cookies for the parent domain, which the browser sends
 to Journal next to Journal's own.
 
-What holds today: a tossed ``csrftoken`` cannot forge a request (it must be signed for the
-victim's session). What does not: a repeated ``refresh_token`` is not refused; the last one
-wins, so a sibling can swap the victim into another session. SPEC §3 asks for 400; the
-strict xfail below turns into a failure the day that is implemented, so its mark goes then.
+A tossed ``csrftoken`` cannot forge a request (it must be signed for the victim's session),
+and a repeated ``refresh_token`` is refused (SPEC §3: 400), so a sibling cannot swap the
+victim into another session by "last one wins".
 """
 
 from __future__ import annotations
@@ -13,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from apps.api.app.auth.transport import REFRESH_COOKIE
-from apps.api.tests.conftest import login, post_login
+from apps.api.tests.conftest import login, post_login, put_cookie
 
 
 def test_a_tossed_csrf_token_cannot_forge_a_write(
@@ -28,19 +26,21 @@ def test_a_tossed_csrf_token_cannot_forge_a_write(
     # The sibling's own, validly signed token (for its own session), tossed into the jar.
     sibling = client_factory(auth_cookie_refresh=True)
     tossed = login(sibling, make_user().email)["X-CSRF-Token"]
-    victim.cookies.set("csrftoken", tossed, path="/")
-    answer = victim.post(
+    forged = {"Authorization": headers["Authorization"], "X-CSRF-Token": tossed}
+    # Next to the victim's own csrftoken: two of a kind, refused before anything reads them.
+    both = victim.post(
         "/api/entries",
-        headers={"Authorization": headers["Authorization"], "X-CSRF-Token": tossed},
+        headers={**forged, "Cookie": f"csrftoken={headers['X-CSRF-Token']}; csrftoken={tossed}"},
         json={"title": "forged"},
     )
+    assert both.status_code == 400
+    # In its place (the victim had none yet): its signature is for another session.
+    put_cookie(victim, "csrftoken", tossed)
+    answer = victim.post("/api/entries", headers=forged, json={"title": "forged"})
     assert answer.status_code == 403
     assert answer.json()["code"] == "csrf_failed"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="SPEC §3: two refresh_token cookies must be refused (400); not yet"
-)
 def test_a_request_with_two_refresh_cookies_is_refused(
     client_factory: Callable[..., TestClient], make_user: Callable[..., Any]
 ) -> None:
