@@ -4,10 +4,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PG_SERVER="${JOURNAL_TEST_PG_SERVER:-postgresql://postgres@127.0.0.1:5432/postgres}"
 
+# Two workers (pytest-xdist): every worker has its own database, ports and Redis prefixes,
+# and much of the suite waits on subprocesses and sockets rather than the CPU.
+WORKERS="${JOURNAL_TEST_WORKERS:-2}"
+
 run_pytest() {
   # pytest exits 5 when it collected nothing: that is a failure here, never a pass.
   set +e
-  python3 -m uv run --frozen pytest "$@"
+  python3 -m uv run --frozen pytest -n "$WORKERS" "$@"
   local code=$?
   set -e
   if [[ $code == 5 ]]; then echo "pytest collected no tests" >&2; exit 1; fi
