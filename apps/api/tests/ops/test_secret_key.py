@@ -14,6 +14,7 @@ import pytest
 
 from apps.api.app.config import Settings
 from apps.api.tests.conftest import REPO
+from apps.api.tests.ops.live import REDIS_URL
 
 # Runs in a fresh interpreter: an audit hook looks at the key file at every file-system
 # event while the key is being created, as a second worker reading it at that instant would.
@@ -80,6 +81,8 @@ def _journal_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env | {
         "JOURNAL_DATABASE_URL": f"sqlite:///{tmp_path / 'k.db'}",
         "JOURNAL_WEB_DIST": str(tmp_path / "no-web"),
+        # `serve --workers 2` needs shared rate limits before it looks at anything else.
+        "JOURNAL_REDIS_URL": REDIS_URL,
         **extra,
     }
 
