@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from apps.api.app.auth.models import EmailToken
 from apps.api.app.db.base import utcnow
-from apps.api.tests.conftest import PASSWORD, post_login
+from apps.api.tests.conftest import PASSWORD, login, post_login
 from apps.api.tests.mailsink import MailSink, link_in, text_of
 
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -143,6 +143,25 @@ def test_weak_passwords_are_refused_with_a_clear_message(app_client: TestClient)
         assert response.status_code == 422, password
         assert response.json()["code"] == "weak_password"
         assert response.json()["detail"]
+
+
+def test_every_weak_password_422_carries_the_errors_list(
+    app_client: TestClient, client_factory: Callable[..., TestClient], make_user: Callable[..., Any]
+) -> None:
+    """Issue 11 #19: a 422 always says which field (SPEC §3), weak_password included."""
+    registered = _register(app_client, "weak2@example.com", "password1")
+    assert registered.json()["errors"] == [
+        {"loc": ["body", "password"], "msg": registered.json()["detail"]}
+    ]
+    client = client_factory(auth_cookie_refresh=False)
+    headers = login(client, make_user().email)
+    changed = client.post(
+        "/api/auth/password/change",
+        headers=headers,
+        json={"current_password": PASSWORD, "new_password": "qwertyuiop"},
+    )
+    assert changed.status_code == 422
+    assert changed.json()["errors"][0]["loc"] == ["body", "new_password"]
 
 
 def test_reset_password_revokes_every_session(
