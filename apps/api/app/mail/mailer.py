@@ -29,6 +29,9 @@ class Mail:
 
 
 class Mailer(Protocol):
+    def deliver(self, mail: Mail) -> None:
+        """One attempt; raises on failure (the outbox retries with back-off)."""
+
     def send(self, mail: Mail) -> None: ...
 
 
@@ -55,6 +58,9 @@ class ConsoleMailer:
         self.sender = sender
         self.redact_tokens = redact_tokens
 
+    def deliver(self, mail: Mail) -> None:
+        self.send(mail)
+
     def send(self, mail: Mail) -> None:
         text = redact(mail.text) if self.redact_tokens else mail.text
         log.warning(
@@ -75,7 +81,7 @@ class SMTPMailer:
         self.starttls = settings.smtp_starttls
         self.sender = settings.mail_from
 
-    def _deliver(self, mail: Mail) -> None:
+    def deliver(self, mail: Mail) -> None:
         with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
             if self.starttls:
                 smtp.starttls(context=ssl.create_default_context())
@@ -87,7 +93,7 @@ class SMTPMailer:
         """Deliver with a bounded retry on transient failures; give up loudly, never raise."""
         for attempt in range(1, _ATTEMPTS + 1):
             try:
-                self._deliver(mail)
+                self.deliver(mail)
                 return
             except smtplib.SMTPRecipientsRefused:
                 log.error("mail refused by the server for %s (subject %r)", mail.to, mail.subject)
