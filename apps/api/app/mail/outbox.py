@@ -48,6 +48,7 @@ GIVE_UP_AFTER = timedelta(days=1)
 KEEP_FINISHED = timedelta(days=7)
 BATCH = 20
 POLL_SECONDS = 1.0
+_CLAIM_TRIES = 5
 
 _ENQUEUED = "journal.outbox.enqueued"  # Session.info flag: wake the sender after commit
 
@@ -86,32 +87,42 @@ def _due(now: datetime) -> ColumnElement[bool]:
 
 
 def claim(factory: sessionmaker[Session], now: datetime, limit: int = BATCH) -> list[OutboxMail]:
-    """Lease up to ``limit`` due mails to a new owner and return them (committed)."""
+    """Lease up to ``limit`` due mails to a new owner and return them (committed).
+
+    If another sender took every row this one picked in between, pick again: there may be
+    more due mail behind them.
+    """
     owner = str(uuid.uuid4())
     with factory() as db:
-        query = select(OutboxMail.id).where(_due(now)).order_by(OutboxMail.next_attempt_at)
-        query = query.limit(limit)
-        if db.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids = list(db.scalars(query))
-        if not ids:
-            return []
-        # Compare-and-set: only rows still due and unleased are taken (SQLite serialises
-        # writers; PostgreSQL re-checks the condition after any row lock it waited for).
-        db.execute(
-            update(OutboxMail)
-            .where(OutboxMail.id.in_(ids), _due(now))
-            .values(lease_until=now + LEASE, lease_owner=owner)
-            .execution_options(synchronize_session=False)
-        )
-        db.commit()
-        return list(
-            db.scalars(
-                select(OutboxMail)
-                .where(OutboxMail.id.in_(ids), OutboxMail.lease_owner == owner)
-                .order_by(OutboxMail.created_at)
+        for _ in range(_CLAIM_TRIES):
+            query = select(OutboxMail.id).where(_due(now)).order_by(OutboxMail.next_attempt_at)
+            query = query.limit(limit)
+            if db.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            ids = list(db.scalars(query))
+            if not ids:
+                db.rollback()
+                return []
+            # Compare-and-set: only rows still due and unleased are taken (SQLite serialises
+            # writers; PostgreSQL re-checks the condition after any row lock it waited for).
+            db.execute(
+                update(OutboxMail)
+                .where(OutboxMail.id.in_(ids), _due(now))
+                .values(lease_until=now + LEASE, lease_owner=owner)
+                .execution_options(synchronize_session=False)
             )
-        )
+            db.commit()
+            rows = list(
+                db.scalars(
+                    select(OutboxMail)
+                    .where(OutboxMail.id.in_(ids), OutboxMail.lease_owner == owner)
+                    .order_by(OutboxMail.created_at)
+                )
+            )
+            db.commit()
+            if rows:
+                return rows
+        return []
 
 
 def _finish(factory: sessionmaker[Session], row: OutboxMail, **values: Any) -> None:

@@ -220,9 +220,11 @@ def test_two_senders_on_one_database_deliver_each_mail_exactly_once(
             engine.dispose()
     assert sorted(mailer.sent) == recipients  # every mail once, none twice
     assert sum(counts) == len(recipients)
-    assert all(count > 0 for count in counts)  # both really took part
+    assert all(count > 0 for count in counts), counts  # both really took part
     rows = _rows(factory)
-    assert all(r.sent_at is not None and r.attempts == 1 for r in rows)
+    assert all(r.sent_at is not None and r.attempts == 1 for r in rows), [
+        (r.sent_at, r.attempts) for r in rows
+    ]
 
 
 # ---- back-off, give-up, the counter ----------------------------------------------------------
