@@ -24,6 +24,7 @@ from apps.api.app.entries.router import tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
 from apps.api.app.http import ignore_server_forwarding_headers
 from apps.api.app.logging_setup import configure_logging
+from apps.api.app.mail import outbox
 from apps.api.app.mail.mailer import make_mailer
 from apps.api.app.middleware import ApiGuardMiddleware, ApiMethodMiddleware, MetricsMiddleware
 from apps.api.app.ratelimit import RateLimiter
@@ -42,7 +43,8 @@ PRUNE_INTERVAL_SECONDS = 3600
 
 
 async def _prune_periodically(app: FastAPI) -> None:
-    """Delete long-ended sessions and tokens hourly (idempotent: fine on every worker)."""
+    """Delete long-ended sessions, tokens and sent mail hourly (idempotent: fine on every
+    worker)."""
     while True:
         await asyncio.sleep(PRUNE_INTERVAL_SECONDS)
         try:
@@ -52,6 +54,9 @@ async def _prune_periodically(app: FastAPI) -> None:
                 "pruned %d ended sessions, %d used/expired tokens, %d never-verified accounts",
                 *removed,
             )
+            with app.state.sessionmaker() as db:
+                mails = await asyncio.to_thread(outbox.prune, db)
+            log.info("pruned %d sent or given-up mails", mails)
         except Exception:
             log.exception("session pruning failed; will retry")
 
@@ -73,8 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         log.info("Journal API ready (env=%s, db=%s)", settings.env, engine.url.get_backend_name())
         pruner = asyncio.create_task(_prune_periodically(app))
+        app.state.outbox.start()
         yield
         pruner.cancel()
+        await app.state.outbox.stop()
+        outbox_engine.dispose()
         await app.state.reader.dispose()
         engine.dispose()
 
@@ -92,6 +100,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.reader = Reader(settings, engine)
     app.state.mailer = make_mailer(settings)
+    # The sender has its own engine (a small pool): delivery never waits for request
+    # connections, and requests never wait for it.
+    outbox_engine = make_engine(settings, pool_size=2)
+    app.state.outbox = outbox.OutboxSender(make_sessionmaker(outbox_engine), app.state.mailer)
+    app.state.outbox.watch(app.state.sessionmaker)
     app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)

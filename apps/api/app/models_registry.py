@@ -2,5 +2,6 @@
 
 from apps.api.app.auth import models as auth_models
 from apps.api.app.entries import models as entries_models
+from apps.api.app.mail import models as mail_models
 
-__all__ = ["auth_models", "entries_models"]
+__all__ = ["auth_models", "entries_models", "mail_models"]

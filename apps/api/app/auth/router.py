@@ -44,7 +44,6 @@ from apps.api.app.config import Settings
 from apps.api.app.db.session import DbSession
 from apps.api.app.errors import AppError, FeatureDisabled, error_response
 from apps.api.app.http import client_ip, read_json_or_form
-from apps.api.app.mail.mailer import Mail
 from apps.api.app.ratelimit import RateLimiter
 
 log = logging.getLogger("journal.auth")
@@ -71,31 +70,23 @@ async def get_rate_limiter(request: Request) -> RateLimiter:
 LimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 
 
-def send_mails(request: Request, background: BackgroundTasks, mails: list[Mail]) -> None:
-    """Deliver after the answer is sent: mail latency never shows in (or leaks from) timing."""
-    for mail in mails:
-        background.add_task(request.app.state.mailer.send, mail)
-
-
 def _mail_link_later(
     request: Request,
     background: BackgroundTasks,
     flow: Callable[[Session, Settings, str], service.Outcome],
     email: str,
 ) -> None:
-    """Run a "mail me a link" flow (lookup, token, mail) after the answer is sent, in its own
-    transaction: known and unknown addresses then answer alike, in content and in time."""
+    """Run a "mail me a link" flow (lookup, token, queued mail) after the answer is sent, in
+    its own transaction: known and unknown addresses then answer alike, in content and in
+    time. The outbox sender delivers the mail."""
     state = request.app.state
 
     def run() -> None:
         try:
             with state.sessionmaker() as db:
-                mails = flow(db, state.settings, email).mails
+                flow(db, state.settings, email)
         except Exception:
             log.exception("mail link flow failed")
-            return
-        for mail in mails:
-            state.mailer.send(mail)
 
     background.add_task(run)
 
@@ -148,7 +139,6 @@ def login(
     credentials: Annotated[LoginIn, Depends(login_form)],
     request: Request,
     response: Response,
-    background: BackgroundTasks,
     db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
@@ -162,7 +152,6 @@ def login(
         ip=client_ip(request, settings),
         user_agent=request.headers.get("user-agent"),
     )
-    send_mails(request, background, signed_in.mails)
     return transport.token_answer(
         request, response, settings, signed_in.user, signed_in.session, signed_in.refresh_token
     )
@@ -262,14 +251,12 @@ def update_profile(data: ProfileUpdate, ctx: AuthDep, db: DbSession) -> UserOut:
 def register(
     data: RegisterIn,
     request: Request,
-    background: BackgroundTasks,
     db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
     budgets.take_register_quota(limiter, data.email, client_ip(request, settings))
-    outcome = service.register(db, settings, data.email, data.password, data.display_name)
-    send_mails(request, background, outcome.mails)
+    service.register(db, settings, data.email, data.password, data.display_name)
     return DetailOut(detail=DETAIL_REGISTERED)
 
 
@@ -323,12 +310,11 @@ def change_password(
     data: ChangePasswordIn,
     ctx: AuthDep,
     request: Request,
-    background: BackgroundTasks,
     db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> DetailOut:
-    outcome = service.change_password(
+    service.change_password(
         db,
         settings,
         limiter,
@@ -338,5 +324,4 @@ def change_password(
         data.new_password,
         ip=client_ip(request, settings),
     )
-    send_mails(request, background, outcome.mails)
     return DetailOut(detail="Your password is changed. Other devices were signed out.")

@@ -1,15 +1,16 @@
 """Account use cases: create, verify, reset and change passwords, profile, delete, prune.
 
-Plain arguments in, models (and mails to send) out, domain errors (``auth.exceptions``)
+Plain arguments in, models out, domain errors (``auth.exceptions``)
 raised. Each public function is one use case and commits once; the ``_helpers`` and
 ``sessions`` only flush, so a failure half-way leaves nothing half-done. Sign-in, refresh and
-sign-out live in ``signin``.
+sign-out live in ``signin``. Mails are queued in the use case's transaction
+(``mail.outbox.enqueue``) and delivered by the outbox sender.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import and_, delete, exists, or_, select, update
@@ -29,8 +30,7 @@ from apps.api.app.auth.reasons import Purpose, RevokeReason
 from apps.api.app.auth.tokens import hash_email_token, new_email_token
 from apps.api.app.config import Settings
 from apps.api.app.db.base import utcnow
-from apps.api.app.mail import templates
-from apps.api.app.mail.mailer import Mail
+from apps.api.app.mail import outbox, templates
 from apps.api.app.ratelimit import RateLimiter
 
 VERIFY_TTL = timedelta(hours=24)
@@ -39,9 +39,8 @@ RESET_TTL = timedelta(hours=1)
 
 @dataclass
 class Outcome:
-    """What a self-service call did: the mails to send after answering."""
+    """What a self-service call did (its mails are already queued in the outbox)."""
 
-    mails: list[Mail] = field(default_factory=list)
     revoked_sessions: int = 0
 
 
@@ -242,25 +241,26 @@ def register(
             db.add(user)
             db.flush()
             token = _issue_email_token(db, user, Purpose.VERIFY, VERIFY_TTL)
+            outbox.enqueue(db, templates.verify_email(email, link(settings, "/verify", token)))
             db.commit()
         except IntegrityError:
             # A concurrent registration of the same address won the insert: this one is a
             # repeat, answered the same way (one account, no second link).
             db.rollback()
-            return Outcome()
-        return Outcome([templates.verify_email(email, link(settings, "/verify", token))])
+        return Outcome()
     if not existing.email_verified:
         # Re-send the link; nothing else changes (the password is not replaced).
         token = _issue_email_token(db, existing, Purpose.VERIFY, VERIFY_TTL)
-        db.commit()
-        return Outcome([templates.verify_email(email, link(settings, "/verify", token))])
-    return Outcome(
-        [
+        outbox.enqueue(db, templates.verify_email(email, link(settings, "/verify", token)))
+    else:
+        outbox.enqueue(
+            db,
             templates.already_registered(
                 email, link(settings, "/signin"), link(settings, "/forgot-password")
-            )
-        ]
-    )
+            ),
+        )
+    db.commit()
+    return Outcome()
 
 
 def verify_email(db: Session, token: str) -> User:
@@ -276,8 +276,9 @@ def resend_verification(db: Session, settings: Settings, email: str) -> Outcome:
     if user is None or user.email_verified or not user.is_active:
         return Outcome()
     token = _issue_email_token(db, user, Purpose.VERIFY, VERIFY_TTL)
+    outbox.enqueue(db, templates.verify_email(user.email, link(settings, "/verify", token)))
     db.commit()
-    return Outcome([templates.verify_email(user.email, link(settings, "/verify", token))])
+    return Outcome()
 
 
 def request_password_reset(db: Session, settings: Settings, email: str) -> Outcome:
@@ -287,8 +288,11 @@ def request_password_reset(db: Session, settings: Settings, email: str) -> Outco
     # Earlier links stay valid until used, expired or the password changes: voiding them here
     # would let anyone who knows the address cancel the owner's link.
     token = _issue_email_token(db, user, Purpose.RESET, RESET_TTL)
+    outbox.enqueue(
+        db, templates.reset_password(user.email, link(settings, "/reset-password", token))
+    )
     db.commit()
-    return Outcome([templates.reset_password(user.email, link(settings, "/reset-password", token))])
+    return Outcome()
 
 
 def reset_password(db: Session, limiter: RateLimiter, token: str, password: str) -> Outcome:
@@ -334,9 +338,7 @@ def change_password(
         keep=current_session_id,
         field="new_password",
     )
+    outbox.enqueue(db, templates.password_changed(user.email, link(settings, "/forgot-password")))
     db.commit()
     metrics.revoked(RevokeReason.PASSWORD_CHANGED, revoked)
-    return Outcome(
-        [templates.password_changed(user.email, link(settings, "/forgot-password"))],
-        revoked_sessions=revoked,
-    )
+    return Outcome(revoked_sessions=revoked)

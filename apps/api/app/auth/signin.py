@@ -8,7 +8,7 @@ the notices — commits once, and returns what the router needs to answer. Token
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -25,8 +25,7 @@ from apps.api.app.auth.reasons import LoginFailReason, Provider, RevokeReason
 from apps.api.app.auth.service import get_user_by_email, link
 from apps.api.app.config import Settings
 from apps.api.app.errors import RateLimited
-from apps.api.app.mail import templates
-from apps.api.app.mail.mailer import Mail
+from apps.api.app.mail import outbox, templates
 from apps.api.app.ratelimit import RateLimiter
 from apps.api.app.useragent import device_label
 
@@ -36,7 +35,6 @@ class SignedIn:
     user: User
     session: UserSession
     refresh_token: str
-    mails: list[Mail] = field(default_factory=list)
 
 
 def authenticate(db: Session, email: str, password: str, *, require_verified: bool) -> User:
@@ -59,22 +57,24 @@ def authenticate(db: Session, email: str, password: str, *, require_verified: bo
     return user
 
 
-def _new_device_notice(
+def _queue_new_device_notice(
     db: Session, settings: Settings, user: User, session: UserSession
-) -> list[Mail]:
+) -> None:
+    """Flush only: the notice is queued in the sign-in's transaction."""
     if not user.notify_new_device or not sessions.is_new_device(
         db, user.id, session.user_agent, exclude=session.id
     ):
-        return []
-    return [
+        return
+    outbox.enqueue(
+        db,
         templates.new_device(
             user.email,
             device_label(session.user_agent),
             session.ip,
             session.created_at.strftime("%Y-%m-%d %H:%M UTC"),
             link(settings, "/settings/devices"),
-        )
-    ]
+        ),
+    )
 
 
 def sign_in_with_password(
@@ -109,10 +109,10 @@ def sign_in_with_password(
         raise
     budget.succeeded()
     session, refresh = sessions.create_session(db, user, settings, ip=ip, user_agent=user_agent)
-    mails = _new_device_notice(db, settings, user, session)
+    _queue_new_device_notice(db, settings, user, session)
     db.commit()
     metrics.login_succeeded(Provider.PASSWORD)
-    return SignedIn(user, session, refresh, mails)
+    return SignedIn(user, session, refresh)
 
 
 def refresh(db: Session, settings: Settings, token: str, *, ip: str | None) -> sessions.Rotation:

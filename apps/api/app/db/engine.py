@@ -23,8 +23,10 @@ CONNECT_TIMEOUT_SECONDS = 5
 POOL_TIMEOUT_SECONDS = 10
 
 
-def make_engine(settings: Settings) -> Engine:
-    """``hide_parameters``: a database error is logged without its bound values (they may be
+def make_engine(settings: Settings, *, pool_size: int | None = None) -> Engine:
+    """``pool_size`` overrides the default (20 on SQLite, 10 + 20 overflow on PostgreSQL).
+
+    ``hide_parameters``: a database error is logged without its bound values (they may be
     password hashes, tokens' hashes or private text)."""
     url = settings.sqlalchemy_url
     if settings.is_sqlite:
@@ -34,7 +36,7 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False},
-            pool_size=20,
+            pool_size=pool_size or 20,
             hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -42,8 +44,8 @@ def make_engine(settings: Settings) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=20,
+        pool_size=pool_size or 10,
+        max_overflow=0 if pool_size else 20,
         hide_parameters=True,
         # An unreachable server must fail fast (503, see errors.py) rather than hold a
         # request thread: bounded connect and pool waits.

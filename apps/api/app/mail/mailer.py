@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -15,9 +14,6 @@ from apps.api.app.config import Settings
 from apps.api.app.logging_setup import redact
 
 log = logging.getLogger("journal.mail")
-
-_ATTEMPTS = 3
-_BACKOFF_SECONDS = (0.5, 2.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +25,8 @@ class Mail:
 
 
 class Mailer(Protocol):
-    def send(self, mail: Mail) -> None: ...
+    def deliver(self, mail: Mail) -> None:
+        """One attempt; raises on failure (``mail.outbox`` retries with back-off)."""
 
 
 def build_message(mail: Mail, sender: str) -> EmailMessage:
@@ -55,6 +52,9 @@ class ConsoleMailer:
         self.sender = sender
         self.redact_tokens = redact_tokens
 
+    def deliver(self, mail: Mail) -> None:
+        self.send(mail)
+
     def send(self, mail: Mail) -> None:
         text = redact(mail.text) if self.redact_tokens else mail.text
         log.warning(
@@ -75,29 +75,13 @@ class SMTPMailer:
         self.starttls = settings.smtp_starttls
         self.sender = settings.mail_from
 
-    def _deliver(self, mail: Mail) -> None:
+    def deliver(self, mail: Mail) -> None:
         with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
             if self.starttls:
                 smtp.starttls(context=ssl.create_default_context())
             if self.user and self.password:
                 smtp.login(self.user, self.password.get_secret_value())
             smtp.send_message(build_message(mail, self.sender))
-
-    def send(self, mail: Mail) -> None:
-        """Deliver with a bounded retry on transient failures; give up loudly, never raise."""
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                self._deliver(mail)
-                return
-            except smtplib.SMTPRecipientsRefused:
-                log.error("mail refused by the server for %s (subject %r)", mail.to, mail.subject)
-                return
-            except (smtplib.SMTPException, OSError) as exc:
-                if attempt == _ATTEMPTS:
-                    log.error("mail to %s failed after %d attempts: %s", mail.to, attempt, exc)
-                    return
-                log.warning("mail to %s failed (attempt %d): %s; retrying", mail.to, attempt, exc)
-                time.sleep(_BACKOFF_SECONDS[attempt - 1])
 
 
 def make_mailer(settings: Settings) -> Mailer:
