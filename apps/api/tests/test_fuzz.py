@@ -153,3 +153,46 @@ def test_api_answers_as_documented(case: schemathesis.Case, identity: Identity) 
     except BaseException:  # schemathesis's FailureGroup is a BaseExceptionGroup
         FIGURES["failures"] += 1
         raise
+
+
+REVOKE_SESSION = ("DELETE", "/api/auth/sessions/{session_id}")
+
+
+def test_api_workflows_answer_as_documented(identity: Identity) -> None:
+    """Stateful: links schemathesis infers (create an entry, then read/patch/put/delete it;
+    list sessions, then revoke one) chained into scenarios, each step checked as above."""
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            headers, cookies = identity.credentials_for(case)
+            return {"app": identity.client.app, "headers": headers, "cookies": cookies}
+
+        def after_call(self, response: Any, case: schemathesis.Case) -> None:
+            super().after_call(response, case)
+            FIGURES["cases"] += 1
+            STATUSES[response.status_code] += 1
+            if (case.method.upper(), case.path) == REVOKE_SESSION and response.status_code == 204:
+                # A listed session may be this one: sign in again so later steps are signed in.
+                identity.headers, identity.cookies = identity.sign_in()
+
+        def validate_response(
+            self, response: Any, case: schemathesis.Case, *_: Any, **kwargs: Any
+        ) -> None:
+            try:
+                case.validate_response(
+                    response, checks=CHECKS, headers=kwargs.get("headers"), recorder=self.recorder
+                )
+            except BaseException:
+                FIGURES["failures"] += 1
+                raise
+
+    Workflow.run(
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=8,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
