@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # make fuzz: examples per operation and flag mode (26 operations x 2 modes; the quick run in
 # the suite makes 12); FUZZ_DB=pg runs it on PostgreSQL.
-FUZZ_EXAMPLES ?= 150
+FUZZ_EXAMPLES ?= 100
 FUZZ_DB ?= sqlite
 
 .PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench fuzz
