@@ -5,8 +5,12 @@ SHELL := /bin/bash
 UV := python3 -m uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make fuzz: examples per operation and flag mode (26 operations x 2 modes; the quick run in
+# the suite makes 12); FUZZ_DB=pg runs it on PostgreSQL.
+FUZZ_EXAMPLES ?= 100
+FUZZ_DB ?= sqlite
 
-.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench soak
+.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench soak fuzz
 
 help:
 	@echo "make run    - install what is missing, build the web app, migrate, serve http://$(HOST):$(PORT)"
@@ -16,6 +20,7 @@ help:
 	@echo "make client - regenerate the TypeScript API client from the OpenAPI schema"
 	@echo "make bench  - authenticated read path vs a bare FastAPI route (ratio, same run)"
 	@echo "make soak   - 200 concurrent clients for 60 s: errors, p99, RSS and DB connections"
+	@echo "make fuzz   - long schemathesis run against the API, both auth modes (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) per operation and mode; FUZZ_DB=pg for PostgreSQL)"
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -72,6 +77,11 @@ soak: setup
 bench: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	@$(UV) run --frozen python bench/auth_read.py
+
+fuzz: setup
+	@echo "==> schemathesis against /api/openapi.json ($(FUZZ_EXAMPLES) examples per operation and mode, $(FUZZ_DB))"
+	@JOURNAL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(if $(filter pg,$(FUZZ_DB)),JOURNAL_TEST_PG=$${JOURNAL_TEST_PG:-postgresql://postgres@127.0.0.1:5432/postgres}) \
+		$(UV) run --frozen pytest -p no:cacheprovider -q -s apps/api/tests/test_fuzz.py
 
 smoke:
 	@echo "==> Staging smoke (scripts/smoke.py) against a local API with the staging flags"

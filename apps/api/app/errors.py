@@ -36,11 +36,72 @@ class ValidationErrorOut(ErrorOut):
     errors: list[FieldError]
 
 
-# Declared on every router so the generated client knows the error shape.
+# Declared on every router; document_error_statuses names the other statuses per operation.
 COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
-    "4XX": {"model": ErrorOut, "description": "Error"},
     422: {"model": ValidationErrorOut, "description": "Validation error"},
 }
+
+_ERROR_DESCRIPTIONS = {
+    400: "Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies",
+    401: "Not signed in, or the token is invalid, expired, revoked or reused",
+    403: "Origin not allowed, CSRF check failed (cookie mode) or email not verified",
+    404: "Not found, or the feature is disabled",
+    412: "If-Match names another version (version_conflict)",
+    413: "Request body too large",
+    415: "Unsupported content type",
+    429: "Rate limited (Retry-After)",
+    503: "Temporarily unavailable (Retry-After)",
+}
+_UNSAFE_METHODS = frozenset({"post", "put", "patch", "delete"})
+_USER_MGMT = frozenset({404, 429})  # feature_disabled when the M1 flag is off; mail budgets
+# Statuses that follow from what a route does, not from its shape: rate limits, password
+# hashing (503 when every hashing slot is busy), flags, the database check.
+_ROUTE_ERRORS: dict[tuple[str, str], frozenset[int]] = {
+    ("post", "/api/auth/login"): frozenset({401, 429, 503}),
+    ("post", "/api/auth/refresh"): frozenset({401}),
+    ("post", "/api/auth/logout"): frozenset({401}),
+    ("get", "/api/auth/csrf"): frozenset({404}),
+    ("post", "/api/auth/register"): _USER_MGMT | {503},
+    ("post", "/api/auth/verify"): frozenset({404}),
+    ("post", "/api/auth/verify/resend"): _USER_MGMT,
+    ("post", "/api/auth/password/forgot"): _USER_MGMT,
+    ("post", "/api/auth/password/reset"): _USER_MGMT | {503},
+    ("post", "/api/auth/password/change"): frozenset({429, 503}),
+    ("get", "/api/health"): frozenset({503}),
+}
+
+
+def _error_statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
+    statuses = {400}  # the cookie-tossing guard answers any /api request
+    if method in _UNSAFE_METHODS:
+        statuses |= {403, 413, 415}  # Origin, body size and content type (ApiGuardMiddleware)
+    if operation.get("security"):
+        statuses.add(401)
+    parameters = operation.get("parameters", [])
+    if any(p.get("in") == "path" for p in parameters):
+        statuses.add(404)  # someone else's id is 404 too, never 403
+    if any(p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in parameters):
+        statuses.add(412)
+    return statuses | _ROUTE_ERRORS.get((method, path), frozenset())
+
+
+def document_error_statuses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Name every error status each API operation can answer, with the ErrorOut shape, so
+    the generated client and the fuzz test (tests/test_fuzz.py) know them all."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorOut", ErrorOut.model_json_schema())
+    error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for path, operations in schema.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in sorted(_error_statuses(method, path, operation)):
+                answer = responses.setdefault(
+                    str(status), {"description": _ERROR_DESCRIPTIONS[status]}
+                )
+                answer.setdefault("content", error_content)
+    return schema
 
 
 class AppError(Exception):
@@ -166,6 +227,18 @@ async def _database_unavailable(_request: Request, exc: Exception) -> JSONRespon
 async def _unhandled(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return error_response(500, "Internal server error", "internal_error")
+
+
+def install_error_docs(app: FastAPI) -> None:
+    """Build the OpenAPI document once, with every error status named (see above)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_error_statuses(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -21,7 +21,7 @@ from apps.api.app.devices.router import router as devices_router
 from apps.api.app.docs import mount_docs
 from apps.api.app.entries.router import router as entries_router
 from apps.api.app.entries.router import tags_router
-from apps.api.app.errors import COMMON_ERRORS, install_error_handlers
+from apps.api.app.errors import COMMON_ERRORS, install_error_docs, install_error_handlers
 from apps.api.app.http import ignore_server_forwarding_headers
 from apps.api.app.logging_setup import configure_logging
 from apps.api.app.mail import outbox
@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)
+    install_error_docs(app)
     app.add_middleware(ApiMethodMiddleware, routes=app.router.routes)
     app.add_middleware(ApiGuardMiddleware, settings=settings)
     if settings.metrics_enabled:

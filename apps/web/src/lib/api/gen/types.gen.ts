@@ -485,13 +485,17 @@ export type AuthCsrfData = {
 
 export type AuthCsrfErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type AuthCsrfError = AuthCsrfErrors[keyof AuthCsrfErrors];
@@ -526,13 +530,37 @@ export type AuthLoginData = {
 
 export type AuthLoginErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
     /**
-     * Error
+     * Rate limited (Retry-After)
      */
-    '4XX': ErrorOut;
+    429: ErrorOut;
+    /**
+     * Temporarily unavailable (Retry-After)
+     */
+    503: ErrorOut;
 };
 
 export type AuthLoginError = AuthLoginErrors[keyof AuthLoginErrors];
@@ -560,13 +588,29 @@ export type AuthLogoutData = {
 
 export type AuthLogoutErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type AuthLogoutError = AuthLogoutErrors[keyof AuthLogoutErrors];
@@ -589,13 +633,17 @@ export type AuthMeData = {
 
 export type AuthMeErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type AuthMeError = AuthMeErrors[keyof AuthMeErrors];
@@ -618,13 +666,29 @@ export type AuthUpdateProfileData = {
 
 export type AuthUpdateProfileErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type AuthUpdateProfileError = AuthUpdateProfileErrors[keyof AuthUpdateProfileErrors];
@@ -647,13 +711,37 @@ export type AuthChangePasswordData = {
 
 export type AuthChangePasswordErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
     /**
-     * Error
+     * Rate limited (Retry-After)
      */
-    '4XX': ErrorOut;
+    429: ErrorOut;
+    /**
+     * Temporarily unavailable (Retry-After)
+     */
+    503: ErrorOut;
 };
 
 export type AuthChangePasswordError = AuthChangePasswordErrors[keyof AuthChangePasswordErrors];
@@ -676,13 +764,33 @@ export type AuthForgotPasswordData = {
 
 export type AuthForgotPasswordErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
     /**
-     * Error
+     * Rate limited (Retry-After)
      */
-    '4XX': ErrorOut;
+    429: ErrorOut;
 };
 
 export type AuthForgotPasswordError = AuthForgotPasswordErrors[keyof AuthForgotPasswordErrors];
@@ -705,13 +813,37 @@ export type AuthResetPasswordData = {
 
 export type AuthResetPasswordErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
     /**
-     * Error
+     * Rate limited (Retry-After)
      */
-    '4XX': ErrorOut;
+    429: ErrorOut;
+    /**
+     * Temporarily unavailable (Retry-After)
+     */
+    503: ErrorOut;
 };
 
 export type AuthResetPasswordError = AuthResetPasswordErrors[keyof AuthResetPasswordErrors];
@@ -739,17 +871,29 @@ export type AuthRefreshData = {
 
 export type AuthRefreshErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
      * Missing, invalid, expired, revoked or reused token
      */
-    401: unknown;
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
     /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
@@ -772,13 +916,37 @@ export type AuthRegisterData = {
 
 export type AuthRegisterErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
     /**
-     * Error
+     * Rate limited (Retry-After)
      */
-    '4XX': ErrorOut;
+    429: ErrorOut;
+    /**
+     * Temporarily unavailable (Retry-After)
+     */
+    503: ErrorOut;
 };
 
 export type AuthRegisterError = AuthRegisterErrors[keyof AuthRegisterErrors];
@@ -801,13 +969,17 @@ export type SessionsListSessionsData = {
 
 export type SessionsListSessionsErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type SessionsListSessionsError = SessionsListSessionsErrors[keyof SessionsListSessionsErrors];
@@ -832,13 +1004,29 @@ export type SessionsRevokeOtherSessionsData = {
 
 export type SessionsRevokeOtherSessionsErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type SessionsRevokeOtherSessionsError = SessionsRevokeOtherSessionsErrors[keyof SessionsRevokeOtherSessionsErrors];
@@ -866,13 +1054,33 @@ export type SessionsRevokeSessionData = {
 
 export type SessionsRevokeSessionErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type SessionsRevokeSessionError = SessionsRevokeSessionErrors[keyof SessionsRevokeSessionErrors];
@@ -895,13 +1103,29 @@ export type AuthVerifyData = {
 
 export type AuthVerifyErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type AuthVerifyError = AuthVerifyErrors[keyof AuthVerifyErrors];
@@ -924,13 +1148,33 @@ export type AuthResendVerificationData = {
 
 export type AuthResendVerificationErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
     /**
-     * Error
+     * Rate limited (Retry-After)
      */
-    '4XX': ErrorOut;
+    429: ErrorOut;
 };
 
 export type AuthResendVerificationError = AuthResendVerificationErrors[keyof AuthResendVerificationErrors];
@@ -953,13 +1197,13 @@ export type OperationsPublicConfigData = {
 
 export type OperationsPublicConfigErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type OperationsPublicConfigError = OperationsPublicConfigErrors[keyof OperationsPublicConfigErrors];
@@ -1009,13 +1253,17 @@ export type EntriesListEntriesData = {
 
 export type EntriesListEntriesErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type EntriesListEntriesError = EntriesListEntriesErrors[keyof EntriesListEntriesErrors];
@@ -1038,13 +1286,29 @@ export type EntriesCreateEntryData = {
 
 export type EntriesCreateEntryErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type EntriesCreateEntryError = EntriesCreateEntryErrors[keyof EntriesCreateEntryErrors];
@@ -1072,13 +1336,17 @@ export type EntriesExportEntriesData = {
 
 export type EntriesExportEntriesErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type EntriesExportEntriesError = EntriesExportEntriesErrors[keyof EntriesExportEntriesErrors];
@@ -1099,13 +1367,29 @@ export type EntriesImportEntriesData = {
 
 export type EntriesImportEntriesErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type EntriesImportEntriesError = EntriesImportEntriesErrors[keyof EntriesImportEntriesErrors];
@@ -1133,13 +1417,33 @@ export type EntriesDeleteEntryData = {
 
 export type EntriesDeleteEntryErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type EntriesDeleteEntryError = EntriesDeleteEntryErrors[keyof EntriesDeleteEntryErrors];
@@ -1167,13 +1471,21 @@ export type EntriesGetEntryData = {
 
 export type EntriesGetEntryErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type EntriesGetEntryError = EntriesGetEntryErrors[keyof EntriesGetEntryErrors];
@@ -1209,13 +1521,37 @@ export type EntriesPatchEntryData = {
 
 export type EntriesPatchEntryErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * If-Match names another version (version_conflict)
+     */
+    412: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type EntriesPatchEntryError = EntriesPatchEntryErrors[keyof EntriesPatchEntryErrors];
@@ -1251,13 +1587,37 @@ export type EntriesReplaceEntryData = {
 
 export type EntriesReplaceEntryErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * If-Match names another version (version_conflict)
+     */
+    412: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type EntriesReplaceEntryError = EntriesReplaceEntryErrors[keyof EntriesReplaceEntryErrors];
@@ -1280,13 +1640,17 @@ export type OperationsHealthData = {
 
 export type OperationsHealthErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
     /**
-     * Error
+     * Temporarily unavailable (Retry-After)
      */
-    '4XX': ErrorOut;
+    503: ErrorOut;
 };
 
 export type OperationsHealthError = OperationsHealthErrors[keyof OperationsHealthErrors];
@@ -1309,13 +1673,17 @@ export type EntriesListTagsData = {
 
 export type EntriesListTagsErrors = {
     /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
      * Validation error
      */
     422: ValidationErrorOut;
-    /**
-     * Error
-     */
-    '4XX': ErrorOut;
 };
 
 export type EntriesListTagsError = EntriesListTagsErrors[keyof EntriesListTagsErrors];
