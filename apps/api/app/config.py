@@ -40,6 +40,20 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+# The settings that are rate limits ("10/15 minutes"), validated alike.
+RATE_SETTINGS = (
+    "rate_login_account_ip",
+    "rate_login_ip",
+    "rate_login_account",
+    "rate_mail_per_address",
+    "rate_mail_address_ceiling",
+    "rate_mail_ip",
+    "rate_mail_global",
+    "rate_register_ip",
+    "rate_register_global",
+)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -132,17 +146,7 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
-    @field_validator(
-        "rate_login_account_ip",
-        "rate_login_ip",
-        "rate_login_account",
-        "rate_mail_per_address",
-        "rate_mail_address_ceiling",
-        "rate_mail_ip",
-        "rate_mail_global",
-        "rate_register_ip",
-        "rate_register_global",
-    )
+    @field_validator(*RATE_SETTINGS)
     @classmethod
     def _check_rate(cls, value: str) -> str:
         from limits import parse

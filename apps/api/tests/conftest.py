@@ -117,8 +117,13 @@ def client_factory(
 
     clients: list[TestClient] = []
 
-    def build(**overrides: Any) -> TestClient:
-        client = TestClient(create_app(settings_factory(**overrides)), base_url="http://testserver")
+    def build(*, peer: str = "testclient", **overrides: Any) -> TestClient:
+        """An app with these settings; ``peer`` is the client address the app sees."""
+        client = TestClient(
+            create_app(settings_factory(**overrides)),
+            base_url="http://testserver",
+            client=(peer, 50000),
+        )
         client.__enter__()
         clients.append(client)
         return client
@@ -160,11 +165,18 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def run_journal(
-    args: list[str], database_url: str, stdin: str = ""
+    args: list[str],
+    database_url: str | None = None,
+    stdin: str = "",
+    *,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the `journal` CLI in a subprocess against this database, as an operator would."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JOURNAL_")}
-    env["JOURNAL_DATABASE_URL"] = database_url
+    """Run the `journal` CLI in a subprocess against this database, as an operator would
+    (the caller's environment without JOURNAL_ settings, or ``env`` as given)."""
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("JOURNAL_")}
+    if database_url is not None:
+        env = env | {"JOURNAL_DATABASE_URL": database_url}
     return subprocess.run(
         [sys.executable, "-m", "apps.api.app.cli", *args],
         cwd=REPO,

@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from apps.api.app.config import Settings
+from apps.api.app.config import RATE_SETTINGS, Settings
 from apps.api.app.main import create_app
 from apps.api.tests.conftest import PASSWORD, TEST_SECRET
 
@@ -38,20 +38,7 @@ with warnings.catch_warnings():
 EXAMPLES = int(os.environ.get("JOURNAL_FUZZ_EXAMPLES", "12"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 # The fuzzer signs in and fails sign-ins far more often than a person: limits off, in effect.
-NO_LIMITS = {
-    name: "1000000/minute"
-    for name in (
-        "rate_login_account_ip",
-        "rate_login_ip",
-        "rate_login_account",
-        "rate_mail_per_address",
-        "rate_mail_address_ceiling",
-        "rate_mail_ip",
-        "rate_mail_global",
-        "rate_register_ip",
-        "rate_register_global",
-    )
-}
+NO_LIMITS = dict.fromkeys(RATE_SETTINGS, "1000000/minute")
 # Calls that end the session they are made with get a session of their own.
 # Figures for the whole run (both modes), printed at the end of the module.
 FIGURES: Counter[str] = Counter()

@@ -8,33 +8,23 @@ from the right, as proxies append), so a spoofed left-most hop is not believed e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from apps.api.app.config import Settings
-from apps.api.app.main import create_app
 from apps.api.tests.conftest import PASSWORD
 
 PEER = "10.0.0.9"  # the socket peer: a proxy, or a client that talks to us directly
 
 
 @pytest.fixture
-def peer_client(settings_factory: Callable[..., Settings]) -> Iterator[Callable[..., TestClient]]:
-    clients: list[TestClient] = []
-
+def peer_client(client_factory: Callable[..., TestClient]) -> Callable[..., TestClient]:
     def build(**overrides: Any) -> TestClient:
-        app = create_app(settings_factory(auth_cookie_refresh=False, **overrides))
-        client = TestClient(app, client=(PEER, 50000))
-        client.__enter__()
-        clients.append(client)
-        return client
+        return client_factory(auth_cookie_refresh=False, peer=PEER, **overrides)
 
-    yield build
-    for client in clients:
-        client.__exit__(None, None, None)
+    return build
 
 
 def _session_ip(client: TestClient, email: str, forwarded: str) -> str:

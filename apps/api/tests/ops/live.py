@@ -6,7 +6,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -16,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from apps.api.tests.conftest import REPO
+from apps.api.tests.conftest import REPO, run_journal
 from apps.api.tests.mailsink import free_port
 
 PASSWORD = "live server passphrase"
@@ -39,16 +38,10 @@ def journal_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def create_user(env: dict[str, str], email: str, password: str = PASSWORD) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "apps.api.app.cli", "users", "create", email, "--password-stdin"],
-        input=password + "\n",
-        env=env,
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    done = run_journal(
+        ["users", "create", email, "--password-stdin"], stdin=password + "\n", env=env
     )
+    assert done.returncode == 0, done.stderr
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:

@@ -34,16 +34,21 @@ def _login(base: str, password: str, forwarded_for: str) -> httpx.Response:
     )
 
 
-def test_forged_forwarded_for_is_not_recorded_as_the_session_ip(seed_command_server: str) -> None:
-    login = _login(seed_command_server, PASSWORD, "203.0.113.7")
+def _recorded_session_ips(base: str, forwarded_for: str) -> list[str]:
+    """Sign in claiming ``forwarded_for``; the IPs the session list then records."""
+    login = _login(base, PASSWORD, forwarded_for)
     assert login.status_code == 200, login.text
     sessions = httpx.get(
-        f"{seed_command_server}/api/auth/sessions",
+        f"{base}/api/auth/sessions",
         headers={"Authorization": f"Bearer {login.json()['access_token']}"},
         timeout=30,
     )
     assert sessions.status_code == 200
-    assert [s["ip"] for s in sessions.json()] == ["127.0.0.1"]
+    return [s["ip"] for s in sessions.json()]
+
+
+def test_forged_forwarded_for_is_not_recorded_as_the_session_ip(seed_command_server: str) -> None:
+    assert _recorded_session_ips(seed_command_server, "203.0.113.7") == ["127.0.0.1"]
 
 
 def test_varying_forwarded_for_does_not_escape_the_login_limit(seed_command_server: str) -> None:
@@ -56,11 +61,4 @@ def test_a_configured_trusted_proxy_is_still_believed(tmp_path: Path) -> None:
     create_user(env, EMAIL)
     reload = [*UVICORN, "--reload", "--reload-dir", str(tmp_path)]
     with live_server(reload, env, tmp_path / "server.log") as base:
-        login = _login(base, PASSWORD, "203.0.113.7")
-        assert login.status_code == 200, login.text
-        sessions = httpx.get(
-            f"{base}/api/auth/sessions",
-            headers={"Authorization": f"Bearer {login.json()['access_token']}"},
-            timeout=30,
-        )
-    assert [s["ip"] for s in sessions.json()] == ["203.0.113.7"]
+        assert _recorded_session_ips(base, "203.0.113.7") == ["203.0.113.7"]

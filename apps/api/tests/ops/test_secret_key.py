@@ -87,17 +87,25 @@ def _journal_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def test_serve_refuses_a_short_key_file_with_one_line(tmp_path: Path) -> None:
-    key_file = tmp_path / "secret_key"
-    key_file.write_bytes(b"")
-    result = subprocess.run(
-        [sys.executable, "-m", "apps.api.app.cli", "serve", "--workers", "2", "--port", "1"],
+def _run_with_key_file(
+    tmp_path: Path, key_file: Path, *module_and_args: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *module_and_args],
         cwd=REPO,
         env=_journal_env(tmp_path, JOURNAL_SECRET_KEY_FILE=str(key_file)),
         capture_output=True,
         text=True,
         timeout=30,
         check=False,
+    )
+
+
+def test_serve_refuses_a_short_key_file_with_one_line(tmp_path: Path) -> None:
+    key_file = tmp_path / "secret_key"
+    key_file.write_bytes(b"")
+    result = _run_with_key_file(
+        tmp_path, key_file, "apps.api.app.cli", "serve", "--workers", "2", "--port", "1"
     )
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
@@ -109,14 +117,8 @@ def test_serve_refuses_a_short_key_file_with_one_line(tmp_path: Path) -> None:
 def test_uvicorn_refuses_a_short_key_file_with_one_line(tmp_path: Path) -> None:
     key_file = tmp_path / "secret_key"
     key_file.write_bytes(b"abc")
-    result = subprocess.run(
-        [sys.executable, "-m", "uvicorn", "apps.api.app.main:app", "--port", "1"],
-        cwd=REPO,
-        env=_journal_env(tmp_path, JOURNAL_SECRET_KEY_FILE=str(key_file)),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
+    result = _run_with_key_file(
+        tmp_path, key_file, "uvicorn", "apps.api.app.main:app", "--port", "1"
     )
     assert result.returncode != 0
     assert "JOURNAL_SECRET_KEY_FILE" in result.stderr
@@ -127,14 +129,8 @@ def test_serve_creates_the_key_before_starting_workers(tmp_path: Path) -> None:
     # Port -1 cannot be bound: no worker ever starts, so a key on disk afterwards was made
     # by `serve` itself, before it handed over to uvicorn.
     key_file = tmp_path / "fresh" / "secret_key"
-    subprocess.run(
-        [sys.executable, "-m", "apps.api.app.cli", "serve", "--workers", "2", "--port", "-1"],
-        cwd=REPO,
-        env=_journal_env(tmp_path, JOURNAL_SECRET_KEY_FILE=str(key_file)),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
+    _run_with_key_file(
+        tmp_path, key_file, "apps.api.app.cli", "serve", "--workers", "2", "--port", "-1"
     )
     assert key_file.is_file()
     assert len(key_file.read_bytes().strip()) >= 32
