@@ -156,9 +156,11 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 
 
 # Request heads are a few KiB (cookies, a bearer token); 32 KiB matches nginx's default
-# (4 x 8k large_client_header_buffers). Per worker: at most LIMIT_CONCURRENCY such buffers.
+# (4 x 8k large_client_header_buffers). Per worker: at most LIMIT_CONCURRENCY such buffers,
+# i.e. 32 MiB. uvicorn counts connections *and* tasks against the limit and answers a bare
+# 503 past it: 256 was reached by 200 keep-alive clients in `make soak`.
 MAX_HEADER_BYTES = 32 * 1024
-LIMIT_CONCURRENCY = 256
+LIMIT_CONCURRENCY = 1024
 
 
 @app.command("serve")
