@@ -146,7 +146,9 @@ function Editor({
   /** Write the draft now (the page is going away or focus left the editor). */
   function flushDraft() {
     window.clearTimeout(autosave.current);
-    if (dirty) saveDraft(draftKey, form, baseEtag);
+    // Not while the editor leaves by itself (after a create or delete): focus leaving its
+    // unmounting buttons would otherwise write back the draft it has just cleared.
+    if (dirty && !leaving.current) saveDraft(draftKey, form, baseEtag);
   }
 
   // A hidden or closing page may never run the autosave timer: write the draft at once,
@@ -155,7 +157,7 @@ function Editor({
     if (!dirty) return;
     const flush = () => {
       window.clearTimeout(autosave.current);
-      saveDraft(draftKey, form, baseEtag);
+      if (!leaving.current) saveDraft(draftKey, form, baseEtag);
     };
     const onVisibilityChange = () => {
       if (document.visibilityState === 'hidden') flush();
@@ -229,8 +231,9 @@ function Editor({
         setMessage('Saved.');
       } else {
         const created = await create.mutateAsync(body);
-        clearDraft(draftKey);
         leaving.current = true;
+        window.clearTimeout(autosave.current);
+        clearDraft(draftKey);
         navigate(`/entries/${created.entry.id}`, { replace: true });
       }
     } catch (err) {
@@ -258,8 +261,9 @@ function Editor({
     if (!entry) return;
     if (!window.confirm('Delete this entry? This cannot be undone.')) return;
     await remove.mutateAsync(entry.id);
-    clearDraft(draftKey);
     leaving.current = true;
+    window.clearTimeout(autosave.current);
+    clearDraft(draftKey);
     navigate('/', { replace: true });
   }
 
