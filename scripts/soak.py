@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,17 +41,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of the server and its workers (its process group)."""
-    total = 0
+def group_procs(pgid: int) -> Iterator[Path]:
+    """The /proc folders of every process in the server's process group (it and its workers)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if os.getpgid(int(entry.name)) != pid:
-                continue
-            status = (entry / "status").read_text()
+            if os.getpgid(int(entry.name)) == pgid:
+                yield entry
         except (OSError, ProcessLookupError):
+            continue
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of the server and its workers (its process group)."""
+    total = 0
+    for proc in group_procs(pid):
+        try:
+            status = (proc / "status").read_text()
+        except OSError:
             continue
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
@@ -71,18 +80,12 @@ def db_connections(pid: int, database_url: str) -> int:
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)
             ).fetchone()
             return int(row[0]) if row else 0
-    path = database_url.split(":///", 1)[1]
+    path = os.path.abspath(database_url.split(":///", 1)[1])
     count = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for proc in group_procs(pid):
         try:
-            if os.getpgid(int(entry.name)) != pid:
-                continue
-            for fd in (entry / "fd").iterdir():
-                if os.readlink(fd) == os.path.abspath(path):
-                    count += 1
-        except (OSError, ProcessLookupError):
+            count += sum(1 for fd in (proc / "fd").iterdir() if os.readlink(fd) == path)
+        except OSError:
             continue
     return count
 
