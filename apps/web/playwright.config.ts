@@ -13,8 +13,9 @@ const launchOptions = {
   ],
 };
 
-const COOKIE_PORT = 8765; // both cookie flags on (the staging rollout)
-const BODY_PORT = 8766; // both cookie flags off (the backout / M1 body flow)
+// Ports can be moved (E2E_COOKIE_PORT, E2E_BODY_PORT) so that two checkouts can run the suite at once.
+const COOKIE_PORT = Number(process.env.E2E_COOKIE_PORT ?? 8765); // both cookie flags on (the staging rollout)
+const BODY_PORT = Number(process.env.E2E_BODY_PORT ?? 8766); // both cookie flags off (the backout / M1 body flow)
 const SMTP_PORT = process.env.E2E_SMTP_PORT ?? '8725';
 const SINK_HTTP_PORT = process.env.E2E_SINK_HTTP_PORT ?? '8726';
 
