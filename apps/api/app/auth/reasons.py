@@ -27,9 +27,19 @@ class LoginFailReason(StrEnum):
     EMAIL_NOT_VERIFIED = "email_not_verified"
     RATE_LIMITED = "rate_limited"
     USER_DISABLED = "user_disabled"
+    PASSKEY_INVALID = "passkey_invalid"  # unknown credential, bad signature, used challenge
+    PASSKEY_COUNTER = "passkey_counter"  # a valid signature whose sign counter went backwards
 
 
 class Provider(StrEnum):
     """How a sign-in was proven."""
 
     PASSWORD = "password"  # noqa: S105 - a provider label
+    PASSKEY = "passkey"
+
+
+class ChallengePurpose(StrEnum):
+    """What a stored WebAuthn challenge is for."""
+
+    REGISTER = "register"
+    LOGIN = "login"

@@ -26,6 +26,7 @@ from apps.api.app.auth.exceptions import (
     WrongCurrentPassword,
 )
 from apps.api.app.auth.models import EmailToken, User
+from apps.api.app.auth.passkey_models import WebAuthnChallenge
 from apps.api.app.auth.reasons import Purpose, RevokeReason
 from apps.api.app.auth.tokens import hash_email_token, new_email_token
 from apps.api.app.config import Settings
@@ -194,9 +195,9 @@ def set_password(db: Session, user: User, password: str) -> int:
 
 
 def prune(db: Session) -> tuple[int, int, int]:
-    """Delete sessions and mailed tokens that ended more than a week ago, and accounts that
-    were never verified and whose every verification link has expired (a flood of sign-ups
-    with other people's addresses must not pile up)."""
+    """Delete sessions and mailed tokens that ended more than a week ago, expired passkey
+    challenges, and accounts that were never verified and whose every verification link has
+    expired (a flood of sign-ups with other people's addresses must not pile up)."""
     now = utcnow()
     live_link = exists().where(
         and_(
@@ -215,6 +216,7 @@ def prune(db: Session) -> tuple[int, int, int]:
     tokens = db.execute(
         delete(EmailToken).where(or_(EmailToken.expires_at < cutoff, EmailToken.used_at < cutoff))
     )
+    db.execute(delete(WebAuthnChallenge).where(WebAuthnChallenge.expires_at < now))
     db.commit()
     return (
         removed_sessions,

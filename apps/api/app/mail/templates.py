@@ -132,3 +132,90 @@ def new_device(to: str, device: str, ip: str | None, when: str, settings_link: s
             ("Review your devices", settings_link),
         ),
     )
+
+
+def _security_notice(
+    to: str,
+    subject: str,
+    headline: str,
+    what: str,
+    when: str,
+    device: str,
+    ip: str | None,
+    advice: str,
+    settings_link: str,
+) -> Mail:
+    """A security notice: what happened, when, from which device and address, and what to do
+    if it was not the owner."""
+    where = ip or "an unknown address"
+    return Mail(
+        to=to,
+        subject=subject,
+        text=(
+            f"{what}\n\nWhen: {when}\nDevice: {device}\nIP address: {where}\n\n"
+            f"If this was you, there is nothing to do.\nIf it was not: {advice} "
+            f"{settings_link}\n"
+        ),
+        html=_html(
+            headline,
+            [
+                escape(what),
+                f"When: {escape(when)}<br>Device: {escape(device)}<br>IP address: {escape(where)}",
+                f"If this was you, there is nothing to do. If it was not: {escape(advice)}",
+            ],
+            ("Review your security settings", settings_link),
+        ),
+    )
+
+
+def passkey_added(
+    to: str, name: str, when: str, device: str, ip: str | None, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        "A passkey was added to your Journal account",
+        "A passkey was added",
+        f"A passkey named \u201c{name}\u201d was added to your Journal account; it can now "
+        "sign in without your password.",
+        when,
+        device,
+        ip,
+        "remove that passkey, change your password and sign out the devices you do not "
+        "know, in Settings:",
+        settings_link,
+    )
+
+
+def passkey_removed(
+    to: str, name: str, when: str, device: str, ip: str | None, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        "A passkey was removed from your Journal account",
+        "A passkey was removed",
+        f"The passkey named \u201c{name}\u201d was removed from your Journal account; it can "
+        "no longer sign in.",
+        when,
+        device,
+        ip,
+        "someone who knows your password is signed in: change your password and sign out "
+        "the devices you do not know, in Settings:",
+        settings_link,
+    )
+
+
+def passkey_counter_regressed(
+    to: str, name: str, when: str, device: str, ip: str | None, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        "A sign-in with your Journal passkey was refused",
+        "A passkey sign-in was refused",
+        f"A sign-in with your passkey \u201c{name}\u201d was refused: its signature counter "
+        "went backwards, which can mean the passkey was copied. The passkey still works.",
+        when,
+        device,
+        ip,
+        "remove that passkey, register a new one and change your password, in Settings:",
+        settings_link,
+    )
