@@ -19,6 +19,7 @@ from apps.api.app.auth.passkey_schemas import (
 from apps.api.app.auth.router import LimiterDep
 from apps.api.app.auth.schemas import TokenOut
 from apps.api.app.db.session import DbSession
+from apps.api.app.errors import ErrorOut
 from apps.api.app.http import client_ip
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -83,8 +84,11 @@ def rename_passkey(
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[CsrfProtected],
     responses={
-        429: {"description": "Too many wrong passwords (Retry-After)"},
-        503: {"description": "Every password-hashing slot is busy (Retry-After)"},
+        429: {"model": ErrorOut, "description": "Too many wrong passwords (Retry-After)"},
+        503: {
+            "model": ErrorOut,
+            "description": "Every password-hashing slot is busy (Retry-After)",
+        },
     },
 )
 def delete_passkey(
@@ -131,8 +135,14 @@ def passkey_login_options(db: DbSession, settings: SettingsDep) -> dict[str, Any
     response_model_exclude_none=True,
     responses={
         400: {"description": _UNAVAILABLE},
-        401: {"description": "Unknown passkey, bad signature, or a used or expired challenge"},
-        429: {"description": "Too many failed sign-ins from this client (Retry-After)"},
+        401: {
+            "model": ErrorOut,
+            "description": "Unknown passkey, bad signature, or a used or expired challenge",
+        },
+        429: {
+            "model": ErrorOut,
+            "description": "Too many failed sign-ins from this client (Retry-After)",
+        },
     },
 )
 def passkey_login_verify(
