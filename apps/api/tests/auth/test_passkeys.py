@@ -69,6 +69,10 @@ def _success_count() -> float:
     return value or 0.0
 
 
+def _fail_count(reason: str) -> float:
+    return REGISTRY.get_sample_value("auth_login_fail_total", {"reason": reason}) or 0.0
+
+
 @pytest.fixture
 def user(make_user: Callable[..., Any]) -> Any:
     return make_user()
@@ -244,11 +248,13 @@ def test_a_counter_that_goes_backwards_is_refused_mailed_and_the_passkey_kept(
     assert _register(client, login(client, user.email), device).status_code == 201
     mail_sink.wait_for(user.email)  # the "passkey added" notice
     assert _passkey_login(client, device, sign_count=5).status_code == 200
+    before = _fail_count("passkey_counter")
     cloned = _passkey_login(client, device, sign_count=3)
     assert cloned.status_code == 401
     assert cloned.json()["code"] == "invalid_credentials"
     same = _passkey_login(client, device, sign_count=5)
     assert same.status_code == 401
+    assert _fail_count("passkey_counter") == before + 2
     notices = mail_sink.wait_for(user.email, count=3)
     assert "counter" in text_of(notices[1])
     assert db.scalar(select(Passkey.sign_count)) == 5  # kept, unchanged
@@ -281,7 +287,9 @@ def test_an_unknown_passkey_or_a_forged_signature_is_401(
     device = SoftAuthenticator()
     assert _register(client, login(client, user.email), device).status_code == 201
     stranger = SoftAuthenticator()
+    before = _fail_count("passkey_invalid")
     assert _passkey_login(client, stranger).status_code == 401
+    assert _fail_count("passkey_invalid") == before + 1
     # Right credential id, someone else's key.
     impostor = SoftAuthenticator()
     impostor.credential_id = device.credential_id
@@ -526,3 +534,23 @@ def test_deleting_the_user_deletes_their_passkeys(
     db.delete(db.get_one(User, user.id))
     db.commit()
     assert db.scalar(select(func.count()).select_from(Passkey)) == 0
+
+
+def test_two_requests_racing_for_one_challenge_spend_it_once(
+    client_factory: Callable[..., TestClient], mail_sink: MailSink, migrated_engine: Any
+) -> None:
+    """Both requests read the live challenge; only the one whose delete removes the row may
+    use it (the other's delete finds nothing, whatever it read before)."""
+    from apps.api.app.auth import passkeys
+    from apps.api.app.db.session import make_sessionmaker
+
+    challenge_id = uuid.UUID(_login_options(_app(client_factory, mail_sink))["challenge_id"])
+    factory = make_sessionmaker(migrated_engine)
+    with factory() as first, factory() as second:
+        first_row = first.get(WebAuthnChallenge, challenge_id)
+        first.commit()
+        second_row = second.get(WebAuthnChallenge, challenge_id)
+        assert passkeys._consume(second, second_row) is not None
+        second.commit()
+        assert passkeys._consume(first, first_row) is None
+        first.commit()
