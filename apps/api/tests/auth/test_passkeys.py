@@ -554,3 +554,59 @@ def test_two_requests_racing_for_one_challenge_spend_it_once(
         second.commit()
         assert passkeys._consume(first, first_row) is None
         first.commit()
+
+
+def test_wrong_step_up_passwords_spend_the_sign_in_budget(
+    client_factory: Callable[..., TestClient], mail_sink: MailSink, user: Any
+) -> None:
+    client = client_factory(public_url=PUBLIC_URL, rate_login_account_ip="3/hour")
+    headers = login(client, user.email)  # a success: the budget starts full
+    passkey_id = _register(client, headers, SoftAuthenticator()).json()["id"]
+    url = f"/api/auth/passkeys/{passkey_id}"
+    codes = [
+        client.request("DELETE", url, headers=headers, json={"password": "wrong guess"}).status_code
+        for _ in range(4)
+    ]
+    assert codes == [400, 400, 400, 429]
+    # Even the right password waits now: the budget is spent.
+    right = client.request("DELETE", url, headers=headers, json={"password": PASSWORD})
+    assert right.status_code == 429
+    assert len(client.get("/api/auth/passkeys", headers=headers).json()) == 1
+
+
+def test_each_user_lists_only_their_own_passkeys(
+    client_factory: Callable[..., TestClient],
+    mail_sink: MailSink,
+    make_user: Callable[..., Any],
+) -> None:
+    alice = _app(client_factory, mail_sink)
+    alice_headers = login(alice, make_user().email)
+    assert _register(alice, alice_headers, SoftAuthenticator(), "Alice's").status_code == 201
+    bob = _app(client_factory, mail_sink)
+    bob_headers = login(bob, make_user().email)
+    assert bob.get("/api/auth/passkeys", headers=bob_headers).json() == []
+    assert _register(bob, bob_headers, SoftAuthenticator(), "Bob's").status_code == 201
+    assert [p["name"] for p in bob.get("/api/auth/passkeys", headers=bob_headers).json()] == [
+        "Bob's"
+    ]
+
+
+def test_the_passkey_and_its_notice_are_one_transaction(
+    client_factory: Callable[..., TestClient],
+    mail_sink: MailSink,
+    user: Any,
+    db: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from apps.api.app.mail import outbox
+
+    client = _app(client_factory, mail_sink)
+    headers = login(client, user.email)
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("outbox down")
+
+    monkeypatch.setattr(outbox, "enqueue", broken)
+    with pytest.raises(RuntimeError, match="outbox down"):
+        _register(client, headers, SoftAuthenticator())
+    assert db.scalar(select(func.count()).select_from(Passkey)) == 0
