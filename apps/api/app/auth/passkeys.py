@@ -280,6 +280,9 @@ def login_options(db: Session, settings: Settings) -> dict[str, Any]:
     """Request options for a discoverable credential (no allowCredentials, user verification
     required) with a fresh challenge, named by ``challenge_id`` for the verify step."""
     rp_id, _ = _relying_party(settings)
+    # Anyone may ask, so expired challenges go now rather than at the hourly pruning: the
+    # table holds at most two minutes' worth, however fast the asking.
+    db.execute(delete(WebAuthnChallenge).where(WebAuthnChallenge.expires_at < utcnow()))
     row = _new_challenge(db, ChallengePurpose.LOGIN, None)
     challenge_id = row.id
     options = generate_authentication_options(

@@ -610,3 +610,18 @@ def test_the_passkey_and_its_notice_are_one_transaction(
     with pytest.raises(RuntimeError, match="outbox down"):
         _register(client, headers, SoftAuthenticator())
     assert db.scalar(select(func.count()).select_from(Passkey)) == 0
+
+
+def test_asking_for_sign_in_options_clears_expired_challenges(
+    client_factory: Callable[..., TestClient], mail_sink: MailSink, db: Session
+) -> None:
+    client = _app(client_factory, mail_sink)
+    old = uuid.UUID(_login_options(client)["challenge_id"])
+    db.execute(
+        update(WebAuthnChallenge)
+        .where(WebAuthnChallenge.id == old)
+        .values(expires_at=utcnow() - timedelta(seconds=1))
+    )
+    db.commit()
+    new = uuid.UUID(_login_options(client)["challenge_id"])
+    assert set(db.scalars(select(WebAuthnChallenge.id))) == {new}
