@@ -78,10 +78,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         log.info("Journal API ready (env=%s, db=%s)", settings.env, engine.url.get_backend_name())
         pruner = asyncio.create_task(_prune_periodically(app))
-        app.state.outbox.start()
+        sender = app.state.outbox.start()
         yield
         pruner.cancel()
-        await app.state.outbox.stop()
+        await app.state.outbox.stop(sender)
         outbox_engine.dispose()
         await app.state.reader.dispose()
         engine.dispose()
