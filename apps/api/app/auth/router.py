@@ -160,7 +160,9 @@ def login(
         user_agent=request.headers.get("user-agent"),
     )
     if isinstance(outcome, signin.MfaChallenge):
-        return MfaRequiredOut(mfa_token=outcome.mfa_token, methods=outcome.methods)
+        return MfaRequiredOut(
+            mfa_required=True, mfa_token=outcome.mfa_token, methods=outcome.methods
+        )
     return transport.token_answer(
         request, response, settings, outcome.user, outcome.session, outcome.refresh_token
     )

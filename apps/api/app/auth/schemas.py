@@ -139,7 +139,7 @@ class MfaRequiredOut(BaseModel):
     """/login's answer when the password is right and a second factor is on: no token, no
     cookie; POST /login/mfa with this ``mfa_token`` and a code finishes the sign-in."""
 
-    mfa_required: Literal[True] = True
+    mfa_required: Literal[True]
     mfa_token: str
     methods: list[Literal["totp", "recovery_code"]]
 
