@@ -562,3 +562,22 @@ def test_cli_reset_mfa_turns_totp_off_and_revokes_sessions(
     assert db.scalar(select(RecoveryCode).where(RecoveryCode.user_id == alice.user_id)) is None
     missing = run_journal(["users", "reset-mfa", "nobody@example.com"], database_url)
     assert missing.returncode == 1
+
+
+def test_one_totp_code_sent_to_two_replicas_at_once_signs_in_once(
+    client_factory: Callable[..., TestClient], db: Session, make_user: Callable[..., Any]
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    replica_a, replica_b = client_factory(), client_factory()
+    alice = enrol(replica_a, db, make_user)
+    tokens = [start_mfa_login(replica_a, alice.email), start_mfa_login(replica_b, alice.email)]
+    code = next_code(db, alice.user_id, alice.secret)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(
+                lambda pair: finish(pair[0], pair[1], code),
+                zip((replica_a, replica_b), tokens, strict=True),
+            )
+        )
+    assert sorted(a.status_code for a in answers) == [200, 401]
