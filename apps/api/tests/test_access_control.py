@@ -33,6 +33,7 @@ MODES = [pytest.param(False, id="body-mode"), pytest.param(True, id="cookie-mode
 PUBLIC: frozenset[tuple[str, str]] = frozenset(
     {
         ("POST", "/api/auth/login"),
+        ("POST", "/api/auth/login/mfa"),
         ("POST", "/api/auth/register"),
         ("POST", "/api/auth/verify"),
         ("POST", "/api/auth/verify/resend"),

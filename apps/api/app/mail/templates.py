@@ -132,3 +132,87 @@ def new_device(to: str, device: str, ip: str | None, when: str, settings_link: s
             ("Review your devices", settings_link),
         ),
     )
+
+
+def _security_notice(
+    to: str,
+    *,
+    subject: str,
+    what: str,
+    device: str,
+    ip: str | None,
+    when: str,
+    if_not_you: str,
+    settings_link: str,
+) -> Mail:
+    """A change to how the account is protected: what happened, when, from which device and
+    address, and what to do if it was not the owner."""
+    where = f" from {ip}" if ip else ""
+    return Mail(
+        to=to,
+        subject=subject,
+        text=(
+            f"{what}\n\nWhen: {when}\nDevice: {device}{where}\n\n"
+            "If this was you, there is nothing to do.\n"
+            f"If it was not, {if_not_you}: {settings_link}\n"
+        ),
+        html=_html(
+            subject,
+            [
+                escape(what),
+                f"When: {escape(when)}<br>Device: <strong>{escape(device)}</strong>{escape(where)}",
+                f"If this was you, there is nothing to do. If it was not, {escape(if_not_you)}.",
+            ],
+            ("Review your security settings", settings_link),
+        ),
+    )
+
+
+_NOT_YOU = "reset your password at once and sign out the devices you do not know"
+
+
+def second_factor_enabled(
+    to: str, device: str, ip: str | None, when: str, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        subject="Two-step verification is on for your Journal account",
+        what="Two-step verification (an authenticator app) was turned on for your Journal "
+        "account, and every other device was signed out.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you=_NOT_YOU,
+        settings_link=settings_link,
+    )
+
+
+def second_factor_disabled(
+    to: str, device: str, ip: str | None, when: str, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        subject="Two-step verification was turned off for your Journal account",
+        what="Two-step verification was turned off for your Journal account: signing in now "
+        "needs only your password. Every other device was signed out.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you=_NOT_YOU + ", then turn two-step verification on again",
+        settings_link=settings_link,
+    )
+
+
+def recovery_codes_regenerated(
+    to: str, device: str, ip: str | None, when: str, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        subject="New recovery codes for your Journal account",
+        what="New recovery codes were made for your Journal account; the old ones no longer work.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you=_NOT_YOU + ", then make new recovery codes",
+        settings_link=settings_link,
+    )
