@@ -11,6 +11,7 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from apps.api.app import migrate
+from apps.api.app.auth import mfa as auth_mfa
 from apps.api.app.auth import service as auth_service
 from apps.api.app.config import load_settings, require_secret
 from apps.api.app.db.engine import make_engine
@@ -103,6 +104,20 @@ def delete_user(
             )
         auth_service.delete_user(db, user)
     typer.echo(f"deleted {user.email} and their data")
+
+
+@users_app.command("reset-mfa")
+def reset_mfa(email: str) -> None:
+    """Turn a user's two-step verification off (lost phone and recovery codes): TOTP and
+    recovery codes deleted, every session signed out, the user told by mail."""
+    settings = load_settings()
+    with _sessionmaker()() as db:
+        user = auth_service.get_user_by_email(db, email)
+        if user is None:
+            raise _fail(f"no user with email {email.strip().lower()}")
+        was_on, revoked = auth_mfa.reset_mfa(db, settings, user)
+    state = "turned off" if was_on else "was not on; recovery codes cleared"
+    typer.echo(f"two-step verification {state} for {user.email}; {revoked} sessions revoked")
 
 
 @sessions_app.command("list")

@@ -46,6 +46,7 @@ _ERROR_DESCRIPTIONS = {
     401: "Not signed in, or the token is invalid, expired, revoked or reused",
     403: "Origin not allowed, CSRF check failed (cookie mode) or email not verified",
     404: "Not found, or the feature is disabled",
+    409: "Conflicts with the current state (e.g. two-step verification already on or off)",
     412: "If-Match names another version (version_conflict)",
     413: "Request body too large",
     415: "Unsupported content type",
@@ -68,6 +69,11 @@ _ROUTE_ERRORS: dict[tuple[str, str], frozenset[int]] = {
     ("post", "/api/auth/password/reset"): _USER_MGMT | {503},
     ("post", "/api/auth/password/change"): frozenset({429, 503}),
     ("get", "/api/health"): frozenset({503}),
+    ("post", "/api/auth/login/mfa"): frozenset({401, 429}),
+    ("post", "/api/auth/mfa/totp/setup"): frozenset({409, 429, 503}),
+    ("post", "/api/auth/mfa/totp/confirm"): frozenset({409}),
+    ("post", "/api/auth/mfa/totp/disable"): frozenset({409, 429, 503}),
+    ("post", "/api/auth/mfa/recovery-codes"): frozenset({409, 429, 503}),
 }
 
 

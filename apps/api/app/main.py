@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from apps.api.app import health, metrics, migrate
 from apps.api.app.auth import service as auth_service
+from apps.api.app.auth.mfa_router import router as mfa_router
 from apps.api.app.auth.passkeys_router import router as passkeys_router
 from apps.api.app.auth.router import router as auth_router
 from apps.api.app.config import Settings, load_settings, require_secret
@@ -79,10 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         log.info("Journal API ready (env=%s, db=%s)", settings.env, engine.url.get_backend_name())
         pruner = asyncio.create_task(_prune_periodically(app))
-        app.state.outbox.start()
+        sender = app.state.outbox.start()
         yield
         pruner.cancel()
-        await app.state.outbox.stop()
+        await app.state.outbox.stop(sender)
         outbox_engine.dispose()
         await app.state.reader.dispose()
         engine.dispose()
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessionmaker = make_sessionmaker(engine, settings)
     app.state.reader = Reader(settings, engine)
     app.state.mailer = make_mailer(settings)
     # The sender has its own engine (a small pool): delivery never waits for request
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router, responses=COMMON_ERRORS)
     app.include_router(auth_router, responses=COMMON_ERRORS)
+    app.include_router(mfa_router, responses=COMMON_ERRORS)
     app.include_router(passkeys_router, responses=COMMON_ERRORS)
     app.include_router(devices_router, responses=COMMON_ERRORS)
     app.include_router(entries_router, responses=COMMON_ERRORS)

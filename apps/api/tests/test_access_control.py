@@ -35,6 +35,7 @@ PUBLIC_URL = "http://localhost:8000"
 PUBLIC: frozenset[tuple[str, str]] = frozenset(
     {
         ("POST", "/api/auth/login"),
+        ("POST", "/api/auth/login/mfa"),
         ("POST", "/api/auth/register"),
         ("POST", "/api/auth/verify"),
         ("POST", "/api/auth/verify/resend"),

@@ -172,3 +172,24 @@ def test_api_docs_load_their_assets_from_this_origin(client: TestClient) -> None
 def test_web_build_ships_no_source_maps() -> None:
     config = (REPO / "apps" / "web" / "vite.config.ts").read_text()
     assert re.search(r"sourcemap:\s*false", config)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"username=\xff\xfe&password=x", "application/x-www-form-urlencoded", 422),
+        # Percent-escaped invalid UTF-8 decodes with replacement characters: just wrong.
+        (b"username=a%FF%FE&password=%FF", "application/x-www-form-urlencoded", 401),
+        (b"username=a\x00b&password=x", "application/x-www-form-urlencoded", 422),
+        (b'{"email": "\xff@example.com", "password": "x"}', "application/json", 422),
+        (b'{"email": "a@example.com", "password": "\xed\xa0\x80"}', "application/json", 422),
+        (b'{"email": "a@example.com", "password": "\\ud800"}', "application/json", 422),
+    ],
+    ids=["form-raw", "form-escaped", "form-nul", "json-raw", "json-surrogate", "json-escape"],
+)
+def test_login_refuses_invalid_utf8_with_a_clear_error(
+    client: TestClient, body: bytes, content_type: str, status: int
+) -> None:
+    answer = client.post("/api/auth/login", content=body, headers={"content-type": content_type})
+    assert answer.status_code == status, answer.text
+    assert answer.json()["code"] in {"validation_error", "invalid_credentials"}

@@ -97,6 +97,57 @@ class CsrfFailed(AppError):
         )
 
 
+class MfaInvalid(AppError):
+    """A wrong, replayed or missing second-factor code at sign-in (401: the sign-in itself
+    failed, the client holds no token to refresh)."""
+
+    status_code = 401
+    code = "mfa_invalid"
+
+    def __init__(self, detail: str = "That code is not valid. Try the current one.") -> None:
+        super().__init__(detail)
+
+
+class StepUpMfaInvalid(MfaInvalid):
+    # 400, not 401: the caller is signed in; a 401 would make the client refresh and retry.
+    status_code = 400
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A current code from your authenticator app (or a recovery code) is needed."
+        )
+
+
+class MfaTokenInvalid(InvalidToken):
+    """The sign-in's second step is unknown, used, expired or spent on wrong codes."""
+
+    def __init__(self) -> None:
+        super().__init__("This sign-in has expired or was already used. Sign in again.")
+
+
+class MfaAlreadyEnabled(AppError):
+    status_code = 409
+    code = "mfa_already_enabled"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Two-step verification is already on. Turn it off first to use another app."
+        )
+
+
+class MfaNotEnabled(AppError):
+    status_code = 409
+    code = "mfa_not_enabled"
+
+    def __init__(self) -> None:
+        super().__init__("Two-step verification is not on for this account.")
+
+
+class NoPendingTotp(MfaNotEnabled):
+    def __init__(self) -> None:
+        AppError.__init__(self, "Start setting up an authenticator app first.")
+
+
 class HashingBusy(AppError):
     """Every password-hashing slot is taken and the queue is full: come back in a moment.
     (``rate_limited``: the client is asked to slow down, only the status says it is not

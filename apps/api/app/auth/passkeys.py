@@ -31,7 +31,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from apps.api.app.auth import metrics, sessions, signin
+from apps.api.app.auth import metrics, signin
 from apps.api.app.auth.exceptions import (
     PasskeyInvalid,
     PasskeySignInFailed,
@@ -395,8 +395,6 @@ def sign_in(
     passkey.sign_count = new_count
     passkey.last_used_at = now
     budget.succeeded()
-    session, refresh = sessions.create_session(db, user, settings, ip=ip, user_agent=user_agent)
-    signin._queue_new_device_notice(db, settings, user, session)
-    db.commit()
-    metrics.login_succeeded(Provider.PASSKEY)
-    return signin.SignedIn(user, session, refresh)
+    return signin.start_session(
+        db, settings, user, ip=ip, user_agent=user_agent, provider=Provider.PASSKEY
+    )

@@ -20,6 +20,7 @@ class RevokeReason(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason label
     REFRESH_REUSED = "refresh_reused"
     ADMIN = "admin"
+    MFA_CHANGED = "mfa_changed"  # a second factor was turned on or off
 
 
 class LoginFailReason(StrEnum):
@@ -27,6 +28,7 @@ class LoginFailReason(StrEnum):
     EMAIL_NOT_VERIFIED = "email_not_verified"
     RATE_LIMITED = "rate_limited"
     USER_DISABLED = "user_disabled"
+    MFA_INVALID = "mfa_invalid"
     PASSKEY_INVALID = "passkey_invalid"  # unknown credential, bad signature, used challenge
     PASSKEY_COUNTER = "passkey_counter"  # a valid signature whose sign counter went backwards
 
@@ -36,6 +38,12 @@ class Provider(StrEnum):
 
     PASSWORD = "password"  # noqa: S105 - a provider label
     PASSKEY = "passkey"
+
+
+class MfaMethod(StrEnum):
+    """A second factor one can enrol."""
+
+    TOTP = "totp"
 
 
 class ChallengePurpose(StrEnum):

@@ -31,7 +31,9 @@ from apps.api.app.auth.schemas import (
     DetailOut,
     EmailIn,
     LoginIn,
+    LoginMfaIn,
     LogoutIn,
+    MfaRequiredOut,
     ProfileUpdate,
     RefreshIn,
     RegisterIn,
@@ -133,7 +135,10 @@ async def login_form(request: Request) -> LoginIn:
 
 
 @router.post(
-    "/login", response_model=TokenOut, response_model_exclude_none=True, openapi_extra=_LOGIN_BODY
+    "/login",
+    response_model=TokenOut | MfaRequiredOut,
+    response_model_exclude_none=True,
+    openapi_extra=_LOGIN_BODY,
 )
 def login(
     credentials: Annotated[LoginIn, Depends(login_form)],
@@ -142,13 +147,44 @@ def login(
     db: DbSession,
     settings: SettingsDep,
     limiter: LimiterDep,
-) -> TokenOut:
-    signed_in = signin.sign_in_with_password(
+) -> TokenOut | MfaRequiredOut:
+    """Sign in with email and password. With a second factor on, the answer is
+    ``MfaRequiredOut`` (no token, no cookie): finish with POST /login/mfa."""
+    outcome = signin.sign_in_with_password(
         db,
         settings,
         limiter,
         email=credentials.email,
         password=credentials.password,
+        ip=client_ip(request, settings),
+        user_agent=request.headers.get("user-agent"),
+    )
+    if isinstance(outcome, signin.MfaChallenge):
+        return MfaRequiredOut(
+            mfa_required=True, mfa_token=outcome.mfa_token, methods=outcome.methods
+        )
+    return transport.token_answer(
+        request, response, settings, outcome.user, outcome.session, outcome.refresh_token
+    )
+
+
+@router.post("/login/mfa", response_model=TokenOut, response_model_exclude_none=True)
+def login_mfa(
+    data: LoginMfaIn,
+    request: Request,
+    response: Response,
+    db: DbSession,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+) -> TokenOut:
+    """The second step of a sign-in: the ``mfa_token`` /login gave and a TOTP or recovery
+    code. Answers exactly what /login answers without a second factor."""
+    signed_in = signin.sign_in_with_mfa(
+        db,
+        settings,
+        limiter,
+        mfa_token=data.mfa_token,
+        code=data.code,
         ip=client_ip(request, settings),
         user_agent=request.headers.get("user-agent"),
     )

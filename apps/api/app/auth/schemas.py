@@ -100,3 +100,50 @@ class DetailOut(BaseModel):
 
 class CsrfOut(BaseModel):
     csrf_token: str
+
+
+# ---- second factor ---------------------------------------------------------------------------
+
+# A 6-digit TOTP code or a recovery code (xxxx-xxxx-xxxx); anything else is just a wrong code.
+MfaCode = Annotated[str, StringConstraints(min_length=1, max_length=64), NoNul]
+
+
+class StepUpIn(BaseModel):
+    """The body of a *(password)* route: the current password, and when a second factor is
+    on, a current code. Route bodies that need a step-up extend it."""
+
+    password: Password
+    code: MfaCode | None = None
+
+
+class MfaStatusOut(BaseModel):
+    totp: bool
+    recovery_codes_left: int
+    passkeys: int
+
+
+class TotpSetupOut(BaseModel):
+    secret: str = Field(description="Base32 secret, for apps that cannot scan the QR code")
+    otpauth_uri: str = Field(description="otpauth://totp/… URI to show as a QR code")
+
+
+class TotpConfirmIn(BaseModel):
+    code: MfaCode
+
+
+class RecoveryCodesOut(BaseModel):
+    recovery_codes: list[str] = Field(description="Single-use codes, shown this once")
+
+
+class MfaRequiredOut(BaseModel):
+    """/login's answer when the password is right and a second factor is on: no token, no
+    cookie; POST /login/mfa with this ``mfa_token`` and a code finishes the sign-in."""
+
+    mfa_required: Literal[True]
+    mfa_token: str
+    methods: list[Literal["totp", "recovery_code"]]
+
+
+class LoginMfaIn(BaseModel):
+    mfa_token: OpaqueToken
+    code: MfaCode

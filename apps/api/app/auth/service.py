@@ -17,7 +17,7 @@ from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from apps.api.app.auth import metrics, passwords, sessions
+from apps.api.app.auth import metrics, passwords, second_factor, sessions
 from apps.api.app.auth.budgets import SignInBudget, account_recovered
 from apps.api.app.auth.exceptions import (
     EmailTaken,
@@ -212,6 +212,7 @@ def prune(db: Session) -> tuple[int, int, int]:
         .execution_options(synchronize_session=False)
     )
     removed_sessions = sessions.prune_sessions(db)
+    second_factor.prune_mfa_tokens(db, before=timedelta(0))  # useless once expired
     cutoff = now - sessions.PRUNE_AFTER
     tokens = db.execute(
         delete(EmailToken).where(or_(EmailToken.expires_at < cutoff, EmailToken.used_at < cutoff))

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from apps.api.app.auth import metrics, passwords, sessions
+from apps.api.app.auth import metrics, passwords, second_factor, sessions
 from apps.api.app.auth.budgets import SignInBudget
 from apps.api.app.auth.exceptions import (
     EmailNotVerified,
     InvalidCredentials,
+    MfaInvalid,
+    MfaTokenInvalid,
     RefreshReused,
     UserDisabled,
 )
@@ -35,6 +37,15 @@ class SignedIn:
     user: User
     session: UserSession
     refresh_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class MfaChallenge:
+    """The password was right and a second factor is on: no session yet, only this token for
+    /login/mfa."""
+
+    mfa_token: str
+    methods: list[second_factor.SignInMethod]
 
 
 def authenticate(db: Session, email: str, password: str, *, require_verified: bool) -> User:
@@ -86,7 +97,7 @@ def sign_in_with_password(
     password: str,
     ip: str | None,
     user_agent: str | None,
-) -> SignedIn:
+) -> SignedIn | MfaChallenge:
     budget = SignInBudget(limiter, email, ip)
     try:
         budget.reserve()
@@ -107,12 +118,69 @@ def sign_in_with_password(
         budget.not_a_guess()
         metrics.login_failed(LoginFailReason.EMAIL_NOT_VERIFIED)
         raise
+    if second_factor.totp_enabled(db, user.id):
+        # Not a success yet: the failures run up against this account stay until the second
+        # step succeeds, so re-entering the password cannot reset the budget for codes.
+        budget.not_a_guess()
+        token = second_factor.issue_mfa_token(db, second_factor.keys_for(db), user)
+        db.commit()
+        return MfaChallenge(token, list(second_factor.METHODS))
     budget.succeeded()
+    return start_session(db, settings, user, ip=ip, user_agent=user_agent)
+
+
+def start_session(
+    db: Session,
+    settings: Settings,
+    user: User,
+    *,
+    ip: str | None,
+    user_agent: str | None,
+    provider: Provider = Provider.PASSWORD,
+) -> SignedIn:
+    """The end of every successful sign-in (password, second step, passkey): a session, a
+    new-device notice, one commit."""
     session, refresh = sessions.create_session(db, user, settings, ip=ip, user_agent=user_agent)
     _queue_new_device_notice(db, settings, user, session)
     db.commit()
-    metrics.login_succeeded(Provider.PASSWORD)
+    metrics.login_succeeded(provider)
     return SignedIn(user, session, refresh)
+
+
+def sign_in_with_mfa(
+    db: Session,
+    settings: Settings,
+    limiter: RateLimiter,
+    *,
+    mfa_token: str,
+    code: str,
+    ip: str | None,
+    user_agent: str | None,
+) -> SignedIn:
+    """The second step: a live mfa_token and a TOTP or recovery code → the session.
+
+    A wrong code spends the account+client failure budget like a wrong password, and one
+    of the token's five tries; the token is single use."""
+    keys = second_factor.keys_for(db)
+    token_row, user = second_factor.load_mfa_token(db, keys, mfa_token)
+    budget = SignInBudget(limiter, user.email, ip)
+    try:
+        budget.reserve()
+    except RateLimited:
+        metrics.login_failed(LoginFailReason.RATE_LIMITED)
+        raise
+    if not second_factor.verify_second_factor(db, keys, user.id, code):
+        second_factor.record_mfa_failure(db, token_row.id)
+        db.commit()
+        metrics.login_failed(LoginFailReason.MFA_INVALID)
+        raise MfaInvalid()
+    if not second_factor.claim_mfa_token(db, token_row.id):
+        # A concurrent request used it first: undo this one's code (step, recovery code).
+        db.rollback()
+        budget.not_a_guess()
+        raise MfaTokenInvalid()
+    budget.succeeded()
+    return start_session(db, settings, user, ip=ip, user_agent=user_agent)
 
 
 def refresh(db: Session, settings: Settings, token: str, *, ip: str | None) -> sessions.Rotation:

@@ -9,9 +9,24 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from apps.api.app.config import Settings
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+SETTINGS_INFO_KEY = "settings"
+
+
+def make_sessionmaker(engine: Engine, settings: Settings | None = None) -> sessionmaker[Session]:
+    """``settings``, when given, rides along in each session's ``info``: helpers whose
+    signature takes only the session (e.g. ``auth.stepup.check_step_up``) read the keys
+    they derive from the secret key there (see ``session_settings``)."""
+    info = {SETTINGS_INFO_KEY: settings} if settings is not None else {}
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False, info=info)
+
+
+def session_settings(db: Session) -> Settings:
+    settings = db.info.get(SETTINGS_INFO_KEY)
+    if not isinstance(settings, Settings):
+        raise RuntimeError("this Session was not made by make_sessionmaker(engine, settings)")
+    return settings
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:

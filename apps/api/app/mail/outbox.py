@@ -28,6 +28,7 @@ import contextlib
 import logging
 import smtplib
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -196,6 +197,13 @@ def prune(db: Session, now: datetime | None = None) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True, slots=True)
+class _Running:
+    loop: asyncio.AbstractEventLoop
+    wake: asyncio.Event
+    task: asyncio.Task[None]
+
+
 class OutboxSender:
     """The background delivery loop of one process: wakes on a commit that queued mail in
     this process (``watch``), and polls every ``poll_seconds`` for mail queued elsewhere or
@@ -211,9 +219,7 @@ class OutboxSender:
         self.factory = factory
         self.mailer = mailer
         self.poll_seconds = poll_seconds
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._wake: asyncio.Event | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._running: _Running | None = None  # the latest started loop: wake() goes there
 
     def watch(self, requests: sessionmaker[Session]) -> None:
         """Wake when a session of ``requests`` commits a transaction that queued mail."""
@@ -229,8 +235,9 @@ class OutboxSender:
 
     def wake(self) -> None:
         """Thread-safe: deliver soon (called after a commit that queued mail)."""
-        if self._loop is not None and self._wake is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._wake.set)
+        running = self._running
+        if running is not None and not running.loop.is_closed():
+            running.loop.call_soon_threadsafe(running.wake.set)
 
     def send_due(self, now: datetime | None = None) -> int:
         """Deliver what is due now, in the caller's thread (tests, the loop's worker thread)."""
@@ -239,26 +246,28 @@ class OutboxSender:
     async def drain(self) -> int:
         return await asyncio.to_thread(self.send_due)
 
-    async def _run(self) -> None:
-        assert self._wake is not None
+    async def _run(self, wake: asyncio.Event) -> None:
         while True:
-            self._wake.clear()
+            wake.clear()
             try:
                 await self.drain()
             except Exception:
                 log.exception("mail outbox delivery failed; will retry")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                await asyncio.wait_for(wake.wait(), self.poll_seconds)
 
-    def start(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
-        self._task = asyncio.create_task(self._run())
+    def start(self) -> _Running:
+        """Start delivering in the running event loop; the caller stops what it started.
+        Each start has its own event and task, so two overlapping lifespans of one app (a
+        test harness may run them in two loops) never wait on each other's loop."""
+        wake = asyncio.Event()
+        running = _Running(asyncio.get_running_loop(), wake, asyncio.create_task(self._run(wake)))
+        self._running = running
+        return running
 
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        self._loop = None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    async def stop(self, running: _Running) -> None:
+        if self._running is running:
+            self._running = None
+        running.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running.task

@@ -136,35 +136,85 @@ def new_device(to: str, device: str, ip: str | None, when: str, settings_link: s
 
 def _security_notice(
     to: str,
+    *,
     subject: str,
-    headline: str,
     what: str,
-    when: str,
     device: str,
     ip: str | None,
-    advice: str,
+    when: str,
+    if_not_you: str,
     settings_link: str,
 ) -> Mail:
-    """A security notice: what happened, when, from which device and address, and what to do
-    if it was not the owner."""
-    where = ip or "an unknown address"
+    """A change to how the account is protected: what happened, when, from which device and
+    address, and what to do if it was not the owner."""
+    where = f" from {ip}" if ip else ""
     return Mail(
         to=to,
         subject=subject,
         text=(
-            f"{what}\n\nWhen: {when}\nDevice: {device}\nIP address: {where}\n\n"
-            f"If this was you, there is nothing to do.\nIf it was not: {advice} "
-            f"{settings_link}\n"
+            f"{what}\n\nWhen: {when}\nDevice: {device}{where}\n\n"
+            "If this was you, there is nothing to do.\n"
+            f"If it was not, {if_not_you}: {settings_link}\n"
         ),
         html=_html(
-            headline,
+            subject,
             [
                 escape(what),
-                f"When: {escape(when)}<br>Device: {escape(device)}<br>IP address: {escape(where)}",
-                f"If this was you, there is nothing to do. If it was not: {escape(advice)}",
+                f"When: {escape(when)}<br>Device: <strong>{escape(device)}</strong>{escape(where)}",
+                f"If this was you, there is nothing to do. If it was not, {escape(if_not_you)}.",
             ],
             ("Review your security settings", settings_link),
         ),
+    )
+
+
+_NOT_YOU = "reset your password at once and sign out the devices you do not know"
+
+
+def second_factor_enabled(
+    to: str, device: str, ip: str | None, when: str, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        subject="Two-step verification is on for your Journal account",
+        what="Two-step verification (an authenticator app) was turned on for your Journal "
+        "account, and every other device was signed out.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you=_NOT_YOU,
+        settings_link=settings_link,
+    )
+
+
+def second_factor_disabled(
+    to: str, device: str, ip: str | None, when: str, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        subject="Two-step verification was turned off for your Journal account",
+        what="Two-step verification was turned off for your Journal account: signing in now "
+        "needs only your password. Every other device was signed out.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you=_NOT_YOU + ", then turn two-step verification on again",
+        settings_link=settings_link,
+    )
+
+
+def recovery_codes_regenerated(
+    to: str, device: str, ip: str | None, when: str, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        subject="New recovery codes for your Journal account",
+        what="New recovery codes were made for your Journal account; the old ones no longer work.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you=_NOT_YOU + ", then make new recovery codes",
+        settings_link=settings_link,
     )
 
 
@@ -173,16 +223,14 @@ def passkey_added(
 ) -> Mail:
     return _security_notice(
         to,
-        "A passkey was added to your Journal account",
-        "A passkey was added",
-        f"A passkey named \u201c{name}\u201d was added to your Journal account; it can now "
-        "sign in without your password.",
-        when,
-        device,
-        ip,
-        "remove that passkey, change your password and sign out the devices you do not "
-        "know, in Settings:",
-        settings_link,
+        subject="A passkey was added to your Journal account",
+        what=f"A passkey named \u201c{name}\u201d was added to your Journal account; it can "
+        "now sign in without your password.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you="remove that passkey, " + _NOT_YOU,
+        settings_link=settings_link,
     )
 
 
@@ -191,16 +239,14 @@ def passkey_removed(
 ) -> Mail:
     return _security_notice(
         to,
-        "A passkey was removed from your Journal account",
-        "A passkey was removed",
-        f"The passkey named \u201c{name}\u201d was removed from your Journal account; it can "
-        "no longer sign in.",
-        when,
-        device,
-        ip,
-        "someone who knows your password is signed in: change your password and sign out "
-        "the devices you do not know, in Settings:",
-        settings_link,
+        subject="A passkey was removed from your Journal account",
+        what=f"The passkey named \u201c{name}\u201d was removed from your Journal account; "
+        "it can no longer sign in.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you="someone who knows your password is signed in: " + _NOT_YOU,
+        settings_link=settings_link,
     )
 
 
@@ -209,13 +255,13 @@ def passkey_counter_regressed(
 ) -> Mail:
     return _security_notice(
         to,
-        "A sign-in with your Journal passkey was refused",
-        "A passkey sign-in was refused",
-        f"A sign-in with your passkey \u201c{name}\u201d was refused: its signature counter "
-        "went backwards, which can mean the passkey was copied. The passkey still works.",
-        when,
-        device,
-        ip,
-        "remove that passkey, register a new one and change your password, in Settings:",
-        settings_link,
+        subject="A sign-in with your Journal passkey was refused",
+        what=f"A sign-in with your passkey \u201c{name}\u201d was refused: its signature "
+        "counter went backwards, which can mean the passkey was copied. The passkey still "
+        "works.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you="remove that passkey, register a new one, and " + _NOT_YOU,
+        settings_link=settings_link,
     )

@@ -107,7 +107,8 @@ def test_register_list_rename_then_sign_in_with_the_passkey_alone(
     notice = text_of(mail_sink.wait_for(user.email)[0])
     assert "Laptop" in notice
     assert "If it was not" in notice
-    assert "IP address" in notice
+    assert "When:" in notice
+    assert "testclient" in notice  # the client address the app saw
 
     # A second registration excludes the passkey already there.
     again = client.post("/api/auth/passkeys/register/options", headers=headers).json()
@@ -625,3 +626,41 @@ def test_asking_for_sign_in_options_clears_expired_challenges(
     db.commit()
     new = uuid.UUID(_login_options(client)["challenge_id"])
     assert set(db.scalars(select(WebAuthnChallenge.id))) == {new}
+
+
+def test_the_mfa_status_counts_the_users_passkeys(
+    client_factory: Callable[..., TestClient], mail_sink: MailSink, user: Any
+) -> None:
+    client = _app(client_factory, mail_sink)
+    headers = login(client, user.email)
+    assert client.get("/api/auth/mfa", headers=headers).json()["passkeys"] == 0
+    assert _register(client, headers, SoftAuthenticator()).status_code == 201
+    assert client.get("/api/auth/mfa", headers=headers).json()["passkeys"] == 1
+
+
+def test_with_totp_on_removing_a_passkey_also_needs_a_code_and_sign_in_skips_the_mfa_step(
+    client_factory: Callable[..., TestClient],
+    mail_sink: MailSink,
+    make_user: Callable[..., Any],
+    db: Session,
+) -> None:
+    from apps.api.tests.auth.test_mfa import enrol, next_code
+
+    client = _app(client_factory, mail_sink)
+    enrolled = enrol(client, db, make_user)
+    device = SoftAuthenticator()
+    passkey_id = _register(client, enrolled.headers, device).json()["id"]
+
+    # A passkey with user verification is two factors: the normal answer, no mfa_token.
+    answer = _passkey_login(_app(client_factory, mail_sink), device)
+    assert answer.status_code == 200, answer.text
+    assert "mfa_required" not in answer.json()
+    assert answer.json()["access_token"]
+
+    url = f"/api/auth/passkeys/{passkey_id}"
+    no_code = client.request("DELETE", url, headers=enrolled.headers, json={"password": PASSWORD})
+    assert no_code.status_code == 400
+    assert no_code.json()["code"] == "mfa_invalid"
+    code = next_code(db, enrolled.user_id, enrolled.secret)
+    body = {"password": PASSWORD, "code": code}
+    assert client.request("DELETE", url, headers=enrolled.headers, json=body).status_code == 204

@@ -298,3 +298,20 @@ def test_prune_removes_finished_mails_after_a_week_and_keeps_pending_ones(
         assert outbox.prune(db, now + timedelta(days=6)) == 0
         assert outbox.prune(db, now + outbox.KEEP_FINISHED + timedelta(minutes=1)) == 1
     assert [r.recipient for r in _rows(factory)] == ["b-pending@example.com"]
+
+
+def test_two_overlapping_lifespans_of_one_app_each_start_and_stop_their_own_sender(
+    client_factory: Callable[..., TestClient],
+) -> None:
+    """A test harness (schemathesis) may run a second lifespan of the same app, in another
+    event loop, before the first one ends: each stops cleanly, and neither waits on the
+    other's loop."""
+    client = client_factory()
+    first = TestClient(client.app)
+    second = TestClient(client.app)
+    first.__enter__()
+    second.__enter__()
+    assert first.get("/api/health").status_code == 200
+    first.__exit__(None, None, None)
+    assert second.get("/api/health").status_code == 200
+    second.__exit__(None, None, None)

@@ -83,7 +83,7 @@ def test_dashboard_is_importable_and_queries_exported_metrics(client: TestClient
 def test_alert_rules_parse_and_name_exported_metrics(client: TestClient) -> None:
     rules = yaml.safe_load((OPS / "prometheus" / "alerts.yml").read_text())
     alerts = [rule for group in rules["groups"] for rule in group["rules"]]
-    assert 2 <= len(alerts) <= 4
+    assert 2 <= len(alerts) <= 8
     available = exported(client)
     for alert in alerts:
         assert alert["alert"]
@@ -92,6 +92,17 @@ def test_alert_rules_parse_and_name_exported_metrics(client: TestClient) -> None
         assert names, alert["alert"]
         assert names <= available, (alert["alert"], names - available)
     assert any('reason="refresh_reused"' in a["expr"] for a in alerts)
+    assert any('reason="mfa_invalid"' in a["expr"] for a in alerts)
+
+
+def test_dashboard_security_row_shows_passkeys_mfa_failures_and_enrolments() -> None:
+    dashboard = json.loads((OPS / "grafana" / "journal-security.json").read_text())
+    exprs = " ".join(_panel_exprs(dashboard["panels"]))
+    assert 'auth_login_success_total{provider="passkey"}' in exprs
+    assert 'auth_login_fail_total{reason="mfa_invalid"}' in exprs
+    assert "auth_mfa_enrolments_total" in exprs
+    ids = [p["id"] for p in dashboard["panels"]]
+    assert len(ids) == len(set(ids))
 
 
 def test_metric_name_extraction() -> None:

@@ -173,6 +173,13 @@ export class AuthClient {
     // The request interceptor adds the CSRF header in cookie mode, sign-in included (the
     // server replaces the pre-sign-in token with one bound to the new session).
     const { data } = await sdk.authLogin({ client: this.client, body: { email, password } });
+    if ('mfa_token' in data) {
+      // The second step (POST /login/mfa with a code) has no screen yet: say so plainly.
+      throw new ApiError(401, {
+        code: 'mfa_required',
+        detail: 'This account uses two-step verification, which this app cannot ask for yet.',
+      });
+    }
     this.adopt(data);
   }
 

@@ -2,7 +2,7 @@
 
 import { type Client, type ClientMeta, formDataBodySerializer, type Options as Options2, type RequestResult, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthDeletePasskeyData, AuthDeletePasskeyErrors, AuthDeletePasskeyResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthListPasskeysData, AuthListPasskeysErrors, AuthListPasskeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthPasskeyLoginOptionsData, AuthPasskeyLoginOptionsErrors, AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginVerifyData, AuthPasskeyLoginVerifyErrors, AuthPasskeyLoginVerifyResponses, AuthPasskeyRegisterOptionsData, AuthPasskeyRegisterOptionsErrors, AuthPasskeyRegisterOptionsResponses, AuthPasskeyRegisterVerifyData, AuthPasskeyRegisterVerifyErrors, AuthPasskeyRegisterVerifyResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRenamePasskeyData, AuthRenamePasskeyErrors, AuthRenamePasskeyResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
+import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthDeletePasskeyData, AuthDeletePasskeyErrors, AuthDeletePasskeyResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthListPasskeysData, AuthListPasskeysErrors, AuthListPasskeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginMfaData, AuthLoginMfaErrors, AuthLoginMfaResponses, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthMfaStatusData, AuthMfaStatusErrors, AuthMfaStatusResponses, AuthPasskeyLoginOptionsData, AuthPasskeyLoginOptionsErrors, AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginVerifyData, AuthPasskeyLoginVerifyErrors, AuthPasskeyLoginVerifyResponses, AuthPasskeyRegisterOptionsData, AuthPasskeyRegisterOptionsErrors, AuthPasskeyRegisterOptionsResponses, AuthPasskeyRegisterVerifyData, AuthPasskeyRegisterVerifyErrors, AuthPasskeyRegisterVerifyResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegenerateRecoveryCodesData, AuthRegenerateRecoveryCodesErrors, AuthRegenerateRecoveryCodesResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRenamePasskeyData, AuthRenamePasskeyErrors, AuthRenamePasskeyResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthTotpConfirmData, AuthTotpConfirmErrors, AuthTotpConfirmResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -27,9 +27,27 @@ export const authCsrf = <ThrowOnError extends boolean = true>(options?: Options<
 
 /**
  * Login
+ *
+ * Sign in with email and password. With a second factor on, the answer is
+ * ``MfaRequiredOut`` (no token, no cookie): finish with POST /login/mfa.
  */
 export const authLogin = <ThrowOnError extends boolean = true>(options: Options<AuthLoginData, ThrowOnError>): RequestResult<AuthLoginResponses, AuthLoginErrors, ThrowOnError> => (options.client ?? client).post<AuthLoginResponses, AuthLoginErrors, ThrowOnError>({
     url: '/api/auth/login',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Login Mfa
+ *
+ * The second step of a sign-in: the ``mfa_token`` /login gave and a TOTP or recovery
+ * code. Answers exactly what /login answers without a second factor.
+ */
+export const authLoginMfa = <ThrowOnError extends boolean = true>(options: Options<AuthLoginMfaData, ThrowOnError>): RequestResult<AuthLoginMfaResponses, AuthLoginMfaErrors, ThrowOnError> => (options.client ?? client).post<AuthLoginMfaResponses, AuthLoginMfaErrors, ThrowOnError>({
+    url: '/api/auth/login/mfa',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -69,6 +87,73 @@ export const authMe = <ThrowOnError extends boolean = true>(options?: Options<Au
 export const authUpdateProfile = <ThrowOnError extends boolean = true>(options: Options<AuthUpdateProfileData, ThrowOnError>): RequestResult<AuthUpdateProfileResponses, AuthUpdateProfileErrors, ThrowOnError> => (options.client ?? client).patch<AuthUpdateProfileResponses, AuthUpdateProfileErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/me',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Mfa Status
+ */
+export const authMfaStatus = <ThrowOnError extends boolean = true>(options?: Options<AuthMfaStatusData, ThrowOnError>): RequestResult<AuthMfaStatusResponses, AuthMfaStatusErrors, ThrowOnError> => (options?.client ?? client).get<AuthMfaStatusResponses, AuthMfaStatusErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/mfa',
+    ...options
+});
+
+/**
+ * Regenerate Recovery Codes
+ */
+export const authRegenerateRecoveryCodes = <ThrowOnError extends boolean = true>(options: Options<AuthRegenerateRecoveryCodesData, ThrowOnError>): RequestResult<AuthRegenerateRecoveryCodesResponses, AuthRegenerateRecoveryCodesErrors, ThrowOnError> => (options.client ?? client).post<AuthRegenerateRecoveryCodesResponses, AuthRegenerateRecoveryCodesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/mfa/recovery-codes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Totp Confirm
+ *
+ * A code from the app turns TOTP on; every other session is signed out. 400
+ * ``mfa_invalid`` for a wrong code, 409 when nothing is pending or it is on already.
+ */
+export const authTotpConfirm = <ThrowOnError extends boolean = true>(options: Options<AuthTotpConfirmData, ThrowOnError>): RequestResult<AuthTotpConfirmResponses, AuthTotpConfirmErrors, ThrowOnError> => (options.client ?? client).post<AuthTotpConfirmResponses, AuthTotpConfirmErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/mfa/totp/confirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Totp Disable
+ */
+export const authTotpDisable = <ThrowOnError extends boolean = true>(options: Options<AuthTotpDisableData, ThrowOnError>): RequestResult<AuthTotpDisableResponses, AuthTotpDisableErrors, ThrowOnError> => (options.client ?? client).post<AuthTotpDisableResponses, AuthTotpDisableErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/mfa/totp/disable',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Totp Setup
+ *
+ * Start (or restart) setting up an authenticator app: a new pending secret. TOTP stays
+ * off until confirmed; 409 ``mfa_already_enabled`` if it is on already.
+ */
+export const authTotpSetup = <ThrowOnError extends boolean = true>(options: Options<AuthTotpSetupData, ThrowOnError>): RequestResult<AuthTotpSetupResponses, AuthTotpSetupErrors, ThrowOnError> => (options.client ?? client).post<AuthTotpSetupResponses, AuthTotpSetupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/mfa/totp/setup',
     ...options,
     headers: {
         'Content-Type': 'application/json',

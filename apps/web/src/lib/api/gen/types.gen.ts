@@ -257,6 +257,20 @@ export type ImportResult = {
 };
 
 /**
+ * LoginMfaIn
+ */
+export type LoginMfaIn = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Mfa Token
+     */
+    mfa_token: string;
+};
+
+/**
  * LogoutIn
  */
 export type LogoutIn = {
@@ -264,6 +278,45 @@ export type LogoutIn = {
      * Refresh Token
      */
     refresh_token?: string | null;
+};
+
+/**
+ * MfaRequiredOut
+ *
+ * /login's answer when the password is right and a second factor is on: no token, no
+ * cookie; POST /login/mfa with this ``mfa_token`` and a code finishes the sign-in.
+ */
+export type MfaRequiredOut = {
+    /**
+     * Methods
+     */
+    methods: Array<'totp' | 'recovery_code'>;
+    /**
+     * Mfa Required
+     */
+    mfa_required: true;
+    /**
+     * Mfa Token
+     */
+    mfa_token: string;
+};
+
+/**
+ * MfaStatusOut
+ */
+export type MfaStatusOut = {
+    /**
+     * Passkeys
+     */
+    passkeys: number;
+    /**
+     * Recovery Codes Left
+     */
+    recovery_codes_left: number;
+    /**
+     * Totp
+     */
+    totp: boolean;
 };
 
 /**
@@ -367,6 +420,18 @@ export type PublicConfig = {
 };
 
 /**
+ * RecoveryCodesOut
+ */
+export type RecoveryCodesOut = {
+    /**
+     * Recovery Codes
+     *
+     * Single-use codes, shown this once
+     */
+    recovery_codes: Array<string>;
+};
+
+/**
  * RefreshIn
  */
 export type RefreshIn = {
@@ -447,22 +512,6 @@ export type SessionOut = {
 };
 
 /**
- * StepUpIn
- */
-export type StepUpIn = {
-    /**
-     * Code
-     *
-     * A current TOTP or recovery code, when a second factor is on
-     */
-    code?: string | null;
-    /**
-     * Password
-     */
-    password: string;
-};
-
-/**
  * TagCount
  */
 export type TagCount = {
@@ -500,6 +549,34 @@ export type TokenOut = {
      * Token Type
      */
     token_type?: 'bearer';
+};
+
+/**
+ * TotpConfirmIn
+ */
+export type TotpConfirmIn = {
+    /**
+     * Code
+     */
+    code: string;
+};
+
+/**
+ * TotpSetupOut
+ */
+export type TotpSetupOut = {
+    /**
+     * Otpauth Uri
+     *
+     * otpauth://totp/… URI to show as a QR code
+     */
+    otpauth_uri: string;
+    /**
+     * Secret
+     *
+     * Base32 secret, for apps that cannot scan the QR code
+     */
+    secret: string;
 };
 
 /**
@@ -562,6 +639,39 @@ export type VerifyIn = {
      * Token
      */
     token: string;
+};
+
+/**
+ * StepUpIn
+ */
+export type AppsApiAppAuthPasskeySchemasStepUpIn = {
+    /**
+     * Code
+     *
+     * A current TOTP or recovery code, when a second factor is on
+     */
+    code?: string | null;
+    /**
+     * Password
+     */
+    password: string;
+};
+
+/**
+ * StepUpIn
+ *
+ * The body of a *(password)* route: the current password, and when a second factor is
+ * on, a current code. Route bodies that need a step-up extend it.
+ */
+export type AppsApiAppAuthSchemasStepUpIn = {
+    /**
+     * Code
+     */
+    code?: string | null;
+    /**
+     * Password
+     */
+    password: string;
 };
 
 export type AuthCsrfData = {
@@ -655,12 +765,63 @@ export type AuthLoginError = AuthLoginErrors[keyof AuthLoginErrors];
 
 export type AuthLoginResponses = {
     /**
+     * Response Auth Login
+     *
+     * Successful Response
+     */
+    200: TokenOut | MfaRequiredOut;
+};
+
+export type AuthLoginResponse = AuthLoginResponses[keyof AuthLoginResponses];
+
+export type AuthLoginMfaData = {
+    body: LoginMfaIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/login/mfa';
+};
+
+export type AuthLoginMfaErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Rate limited (Retry-After)
+     */
+    429: ErrorOut;
+};
+
+export type AuthLoginMfaError = AuthLoginMfaErrors[keyof AuthLoginMfaErrors];
+
+export type AuthLoginMfaResponses = {
+    /**
      * Successful Response
      */
     200: TokenOut;
 };
 
-export type AuthLoginResponse = AuthLoginResponses[keyof AuthLoginResponses];
+export type AuthLoginMfaResponse = AuthLoginMfaResponses[keyof AuthLoginMfaResponses];
 
 export type AuthLogoutData = {
     /**
@@ -789,6 +950,259 @@ export type AuthUpdateProfileResponses = {
 };
 
 export type AuthUpdateProfileResponse = AuthUpdateProfileResponses[keyof AuthUpdateProfileResponses];
+
+export type AuthMfaStatusData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/mfa';
+};
+
+export type AuthMfaStatusErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type AuthMfaStatusError = AuthMfaStatusErrors[keyof AuthMfaStatusErrors];
+
+export type AuthMfaStatusResponses = {
+    /**
+     * Successful Response
+     */
+    200: MfaStatusOut;
+};
+
+export type AuthMfaStatusResponse = AuthMfaStatusResponses[keyof AuthMfaStatusResponses];
+
+export type AuthRegenerateRecoveryCodesData = {
+    body: AppsApiAppAuthSchemasStepUpIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/mfa/recovery-codes';
+};
+
+export type AuthRegenerateRecoveryCodesErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Conflicts with the current state (e.g. two-step verification already on or off)
+     */
+    409: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Rate limited (Retry-After)
+     */
+    429: ErrorOut;
+    /**
+     * Temporarily unavailable (Retry-After)
+     */
+    503: ErrorOut;
+};
+
+export type AuthRegenerateRecoveryCodesError = AuthRegenerateRecoveryCodesErrors[keyof AuthRegenerateRecoveryCodesErrors];
+
+export type AuthRegenerateRecoveryCodesResponses = {
+    /**
+     * Successful Response
+     */
+    200: RecoveryCodesOut;
+};
+
+export type AuthRegenerateRecoveryCodesResponse = AuthRegenerateRecoveryCodesResponses[keyof AuthRegenerateRecoveryCodesResponses];
+
+export type AuthTotpConfirmData = {
+    body: TotpConfirmIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/mfa/totp/confirm';
+};
+
+export type AuthTotpConfirmErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Conflicts with the current state (e.g. two-step verification already on or off)
+     */
+    409: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type AuthTotpConfirmError = AuthTotpConfirmErrors[keyof AuthTotpConfirmErrors];
+
+export type AuthTotpConfirmResponses = {
+    /**
+     * Successful Response
+     */
+    200: RecoveryCodesOut;
+};
+
+export type AuthTotpConfirmResponse = AuthTotpConfirmResponses[keyof AuthTotpConfirmResponses];
+
+export type AuthTotpDisableData = {
+    body: AppsApiAppAuthSchemasStepUpIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/mfa/totp/disable';
+};
+
+export type AuthTotpDisableErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Conflicts with the current state (e.g. two-step verification already on or off)
+     */
+    409: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Rate limited (Retry-After)
+     */
+    429: ErrorOut;
+    /**
+     * Temporarily unavailable (Retry-After)
+     */
+    503: ErrorOut;
+};
+
+export type AuthTotpDisableError = AuthTotpDisableErrors[keyof AuthTotpDisableErrors];
+
+export type AuthTotpDisableResponses = {
+    /**
+     * Successful Response
+     */
+    200: DetailOut;
+};
+
+export type AuthTotpDisableResponse = AuthTotpDisableResponses[keyof AuthTotpDisableResponses];
+
+export type AuthTotpSetupData = {
+    body: AppsApiAppAuthSchemasStepUpIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/mfa/totp/setup';
+};
+
+export type AuthTotpSetupErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Conflicts with the current state (e.g. two-step verification already on or off)
+     */
+    409: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Rate limited (Retry-After)
+     */
+    429: ErrorOut;
+    /**
+     * Temporarily unavailable (Retry-After)
+     */
+    503: ErrorOut;
+};
+
+export type AuthTotpSetupError = AuthTotpSetupErrors[keyof AuthTotpSetupErrors];
+
+export type AuthTotpSetupResponses = {
+    /**
+     * Successful Response
+     */
+    200: TotpSetupOut;
+};
+
+export type AuthTotpSetupResponse = AuthTotpSetupResponses[keyof AuthTotpSetupResponses];
 
 export type AuthListPasskeysData = {
     body?: never;
@@ -1014,7 +1428,7 @@ export type AuthPasskeyRegisterVerifyResponses = {
 export type AuthPasskeyRegisterVerifyResponse = AuthPasskeyRegisterVerifyResponses[keyof AuthPasskeyRegisterVerifyResponses];
 
 export type AuthDeletePasskeyData = {
-    body: StepUpIn;
+    body: AppsApiAppAuthPasskeySchemasStepUpIn;
     path: {
         /**
          * Passkey Id
