@@ -11,6 +11,8 @@ class Purpose(StrEnum):
 
     VERIFY = "verify"
     RESET = "reset"
+    # Confirms a new address; the token row carries that address (``EmailToken.new_email``).
+    EMAIL_CHANGE = "email_change"
 
 
 class RevokeReason(StrEnum):
@@ -20,6 +22,8 @@ class RevokeReason(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason label
     REFRESH_REUSED = "refresh_reused"
     ADMIN = "admin"
+    EMAIL_CHANGED = "email_changed"
+    ACCOUNT_DELETED = "account_deleted"
 
 
 class LoginFailReason(StrEnum):
@@ -33,3 +37,22 @@ class Provider(StrEnum):
     """How a sign-in was proven."""
 
     PASSWORD = "password"  # noqa: S105 - a provider label
+
+
+class AuthEvent(StrEnum):
+    """The security events an account's activity log lists (``auth_events.event``)."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    MFA_FAILED = "mfa_failed"
+    SESSION_REVOKED = "session_revoked"
+    REFRESH_REUSED = "refresh_reused"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event name
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - an event name
+    EMAIL_CHANGED = "email_changed"
+    MFA_ENABLED = "mfa_enabled"
+    MFA_DISABLED = "mfa_disabled"
+    RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated"
+    PASSKEY_ADDED = "passkey_added"
+    PASSKEY_REMOVED = "passkey_removed"
+    EXPORT = "export"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from apps.api.app.auth import metrics, passwords, sessions
+from apps.api.app.auth import events, metrics, passwords, sessions
 from apps.api.app.auth.budgets import SignInBudget
 from apps.api.app.auth.exceptions import (
     EmailNotVerified,
@@ -21,7 +21,7 @@ from apps.api.app.auth.exceptions import (
     UserDisabled,
 )
 from apps.api.app.auth.models import User, UserSession
-from apps.api.app.auth.reasons import LoginFailReason, Provider, RevokeReason
+from apps.api.app.auth.reasons import AuthEvent, LoginFailReason, Provider, RevokeReason
 from apps.api.app.auth.service import get_user_by_email, link
 from apps.api.app.config import Settings
 from apps.api.app.errors import RateLimited
@@ -37,15 +37,28 @@ class SignedIn:
     refresh_token: str
 
 
-def authenticate(db: Session, email: str, password: str, *, require_verified: bool) -> User:
+def authenticate(
+    db: Session,
+    email: str,
+    password: str,
+    *,
+    require_verified: bool,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> User:
     """The user for these credentials, or ``InvalidCredentials``.
 
     Unknown emails still run one argon2 verification so timing does not reveal which
     addresses have accounts. An unverified account is only reported once the password
-    is right (and so only to its owner).
+    is right (and so only to its owner). A wrong password for a known account adds a
+    ``sign_in_failed`` event to its log (flushed; the caller commits it before answering).
     """
     user = get_user_by_email(db, email)
     ok = passwords.verify_password(user.password_hash if user else None, password)
+    if user is not None and not ok:
+        events.record_event(
+            db, user.id, AuthEvent.SIGN_IN_FAILED, ip=ip, user_agent=user_agent, detail="password"
+        )
     if user is None or not ok:
         raise InvalidCredentials()
     if not user.is_active:
@@ -95,9 +108,17 @@ def sign_in_with_password(
         raise
     try:
         user = authenticate(
-            db, email, password, require_verified=settings.require_email_verification
+            db,
+            email,
+            password,
+            require_verified=settings.require_email_verification,
+            ip=ip,
+            user_agent=user_agent,
         )
     except InvalidCredentials as exc:
+        # The failure's one write (its event, for a known account); for an unknown address
+        # this commits an empty transaction, no extra query either way.
+        db.commit()
         disabled = isinstance(exc, UserDisabled)
         metrics.login_failed(
             LoginFailReason.USER_DISABLED if disabled else LoginFailReason.INVALID_CREDENTIALS
@@ -110,16 +131,31 @@ def sign_in_with_password(
     budget.succeeded()
     session, refresh = sessions.create_session(db, user, settings, ip=ip, user_agent=user_agent)
     _queue_new_device_notice(db, settings, user, session)
+    events.record_event(
+        db, user.id, AuthEvent.SIGN_IN, ip=ip, user_agent=user_agent, detail=Provider.PASSWORD
+    )
     db.commit()
     metrics.login_succeeded(Provider.PASSWORD)
     return SignedIn(user, session, refresh)
 
 
-def refresh(db: Session, settings: Settings, token: str, *, ip: str | None) -> sessions.Rotation:
-    """Rotate a refresh token. A reused one revokes its session, committed before the 401."""
+def refresh(
+    db: Session,
+    settings: Settings,
+    token: str,
+    *,
+    ip: str | None,
+    user_agent: str | None = None,
+) -> sessions.Rotation:
+    """Rotate a refresh token. A reused one revokes its session, committed before the 401
+    with its ``refresh_reused`` event (once: only the request that revoked it records it)."""
     try:
         rotation = sessions.rotate_refresh_token(db, settings, token, ip=ip)
     except RefreshReused as exc:
+        if exc.newly_revoked and exc.user_id is not None:
+            events.record_event(
+                db, exc.user_id, AuthEvent.REFRESH_REUSED, ip=ip, user_agent=user_agent
+            )
         db.commit()
         metrics.revoked(RevokeReason.REFRESH_REUSED, int(exc.newly_revoked))
         raise
