@@ -235,6 +235,26 @@ def test_activity_pages_by_50_with_an_opaque_cursor_and_only_shows_the_callers_e
     assert keys == sorted(keys, reverse=True)
 
 
+def test_an_event_exists_only_with_its_change_and_sign_out_is_not_listed(
+    body_client: TestClient, make_user: Callable[..., Any], db: Any
+) -> None:
+    user = make_user()
+    tokens = _sign_in(body_client, user.email)
+    headers = _bearer(tokens["access_token"])
+    weak = body_client.post(
+        "/api/auth/password/change",
+        headers=headers,
+        json={"current_password": PASSWORD, "new_password": "password"},
+    )
+    assert weak.status_code == 422  # rolled back: no password_changed event either
+    assert body_client.post("/api/auth/sessions/revoke-others", headers=headers).status_code == 204
+    logout = body_client.post("/api/auth/logout", json={"refresh_token": tokens["refresh_token"]})
+    assert logout.status_code == 204
+    db.expire_all()
+    # revoke-others with no other session revoked nothing; logout is not a security event.
+    assert [r.event for r in db.scalars(select(SecurityEvent))] == [AuthEvent.SIGN_IN]
+
+
 @pytest.mark.parametrize(
     "cursor",
     [
