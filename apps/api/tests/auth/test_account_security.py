@@ -335,6 +335,28 @@ def test_email_change_confirmed_by_the_link_moves_the_account_and_ends_other_ses
     assert (again.status_code, again.json()["code"]) == (400, "invalid_token")
 
 
+def test_in_cookie_mode_email_change_needs_csrf_and_the_confirming_browser_stays_signed_in(
+    cookie_client: TestClient,
+    client_factory: Callable[..., TestClient],
+    make_user: Callable[..., Any],
+    mail_sink: MailSink,
+) -> None:
+    user = make_user()
+    headers = login(cookie_client, user.email)
+    other = client_factory(auth_cookie_refresh=True)
+    login(other, user.email)
+    without = {k: v for k, v in headers.items() if k != "X-CSRF-Token"}
+    refused = _change_email(cookie_client, without, "cookie@example.com")
+    assert (refused.status_code, refused.json()["code"]) == (403, "csrf_failed")
+    assert _change_email(cookie_client, headers, "cookie@example.com").status_code == 202
+    token = link_in(mail_sink.wait_for("cookie@example.com")[0], "/confirm-email")
+    # The link opened in the same browser: its refresh cookie names the session to keep.
+    confirmed = cookie_client.post("/api/auth/email/confirm", json={"token": token})
+    assert confirmed.status_code == 200
+    assert cookie_client.post("/api/auth/refresh").status_code == 200
+    assert other.post("/api/auth/refresh").json()["code"] == "session_revoked"
+
+
 def test_confirming_without_a_session_ends_every_session(
     body_client: TestClient, make_user: Callable[..., Any], mail_sink: MailSink
 ) -> None:
