@@ -10,7 +10,11 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
-from apps.api.app import migrate
+from apps.api.app import (
+    migrate,
+    models_registry,  # noqa: F401 - every table, for deletion
+)
+from apps.api.app.auth import account as auth_account
 from apps.api.app.auth import mfa as auth_mfa
 from apps.api.app.auth import service as auth_service
 from apps.api.app.config import load_settings, require_secret
@@ -102,7 +106,7 @@ def delete_user(
             typer.confirm(
                 f"Delete {user.email} and all their entries? This cannot be undone", abort=True
             )
-        auth_service.delete_user(db, user)
+        auth_account.delete_user(db, user)
     typer.echo(f"deleted {user.email} and their data")
 
 
