@@ -398,6 +398,8 @@ http {{
 
     upstream journal_api {{
         # Passive health checks: a replica that fails once is skipped for 5 s, then retried.
+        # The zone shares that state between nginx's workers (else each learns it alone).
+        zone journal_api 64k;
 {servers}
         keepalive 32;
     }}

@@ -1,15 +1,20 @@
-"""A replica whose code is older than the database's schema refuses to start, in one line."""
+"""Start-up migrations with several replicas: replicas starting at once migrate once (the
+PostgreSQL advisory lock, a file lock on SQLite), and a replica whose code is older than the
+database's schema refuses to start, in one line."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, text
 
 from apps.api.app import migrate
-from apps.api.tests.conftest import run_journal
+from apps.api.tests.conftest import REPO, run_journal
 from apps.api.tests.ops.live import journal_env
 
 FUTURE = "9999_from_a_newer_release"
@@ -35,6 +40,41 @@ def future_database(database_url: str, tmp_path: Path) -> Iterator[str]:
     finally:
         if drop is not None:
             drop()
+
+
+@pytest.fixture
+def empty_database(database_url: str, tmp_path: Path) -> Iterator[str]:
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    from apps.api.tests.conftest import _create_pg_database
+
+    url, drop = _create_pg_database(database_url)
+    try:
+        yield url
+    finally:
+        drop()
+
+
+def test_replicas_migrating_an_empty_database_at_once_all_start_and_migrate_it_once(
+    empty_database: str, tmp_path: Path
+) -> None:
+    env = journal_env(tmp_path, JOURNAL_DATABASE_URL=empty_database)
+    command = [sys.executable, "-m", "apps.api.app.cli", "db", "upgrade"]
+    upgrades = [
+        subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in upgrades]
+    assert [code for code, _, _ in results] == [0] * 4, results
+    engine = create_engine(empty_database.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    engine.dispose()
+    head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    assert versions == [head]
 
 
 def _error_lines(stderr: str) -> list[str]:
