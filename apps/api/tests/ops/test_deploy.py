@@ -166,3 +166,13 @@ def test_compose_api_settings_are_valid_and_trust_only_nginx() -> None:
 
     assert ipaddress.ip_address(nginx_ip) in ipaddress.ip_network(subnet)
     assert settings.metrics_token is not None, "nginx exposes /metrics: it needs the token"
+
+
+def test_prometheus_example_scrapes_each_cluster_replica_directly() -> None:
+    config = yaml.safe_load((REPO / "ops/prometheus/prometheus.yml").read_text())
+    [job] = config["scrape_configs"]
+    assert job["metrics_path"] == "/metrics"
+    targets = [t for group in job["static_configs"] for t in group["targets"]]
+    assert targets == ["127.0.0.1:8101", "127.0.0.1:8102"]  # make cluster's replicas, not nginx
+    for rules in config["rule_files"]:
+        assert (REPO / "ops/prometheus" / rules).is_file()
