@@ -11,7 +11,8 @@ WORKERS="${JOURNAL_TEST_WORKERS:-2}"
 run_pytest() {
   # pytest exits 5 when it collected nothing: that is a failure here, never a pass.
   set +e
-  python3 -m uv run --frozen pytest -n "$WORKERS" "$@"
+  # loadgroup: tests marked xdist_group (one live cluster) stay on one worker, in order.
+  python3 -m uv run --frozen pytest -n "$WORKERS" --dist loadgroup "$@"
   local code=$?
   set -e
   if [[ $code == 5 ]]; then echo "pytest collected no tests" >&2; exit 1; fi
