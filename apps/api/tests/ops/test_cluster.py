@@ -2,8 +2,9 @@
 stopped by scripts/cluster.py exactly as `make cluster` / `make cluster-stop` do.
 
 It runs beside a developer's own cluster: free ports instead of 8080/8101/8102, a throwaway
-database instead of journal_cluster, its own Redis key prefix and directory. It skips only
-when PostgreSQL or Redis is unreachable.
+database instead of journal_cluster, its own Redis key prefix and directory. The cluster is
+always on PostgreSQL, so it runs once, in the PostgreSQL pass of `make test` (JOURNAL_TEST_PG
+set); otherwise it skips only when PostgreSQL or Redis is unreachable.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class RunningCluster:
 
 
 def _require_services() -> None:
+    if os.environ.get("JOURNAL_TEST_WHICH_PASS") == "sqlite":
+        pytest.skip("the cluster runs on PostgreSQL: it runs in the PostgreSQL pass")
     try:
         psycopg.connect(PG_SERVER, connect_timeout=3).close()
     except psycopg.Error as exc:
