@@ -10,7 +10,7 @@ PORT ?= 8000
 FUZZ_EXAMPLES ?= 100
 FUZZ_DB ?= sqlite
 
-.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench soak fuzz
+.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench soak fuzz cluster cluster-stop
 
 help:
 	@echo "make run    - install what is missing, build the web app, migrate, serve http://localhost:$(PORT)"
@@ -20,6 +20,8 @@ help:
 	@echo "make client - regenerate the TypeScript API client from the OpenAPI schema"
 	@echo "make bench  - authenticated read path vs a bare FastAPI route (ratio, same run)"
 	@echo "make soak   - 200 concurrent clients for 60 s: errors, p99, RSS and DB connections"
+	@echo "make cluster      - nginx on http://127.0.0.1:8080 + 2 API replicas on PostgreSQL and Redis (var/cluster/)"
+	@echo "make cluster-stop - stop exactly what make cluster started"
 	@echo "make fuzz   - long schemathesis run against the API, both auth modes (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) per operation and mode; FUZZ_DB=pg for PostgreSQL)"
 
 setup:
@@ -62,6 +64,7 @@ client-check:
 	@bash scripts/generate-client.sh --check
 
 test-api:
+	@bash scripts/ensure-nginx.sh
 	@bash scripts/test-api.sh
 
 test-web:
@@ -84,6 +87,12 @@ fuzz: setup
 	@echo "==> schemathesis against /api/openapi.json ($(FUZZ_EXAMPLES) examples per operation and mode, $(FUZZ_DB))"
 	@JOURNAL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(if $(filter pg,$(FUZZ_DB)),JOURNAL_TEST_PG=$${JOURNAL_TEST_PG:-postgresql://postgres@127.0.0.1:5432/postgres}) \
 		$(UV) run --frozen pytest -p no:cacheprovider -q -s apps/api/tests/test_fuzz.py
+
+cluster: setup
+	@$(UV) run --frozen python scripts/cluster.py start
+
+cluster-stop:
+	@$(UV) run --frozen python scripts/cluster.py stop
 
 smoke:
 	@echo "==> Staging smoke (scripts/smoke.py) against a local API with the staging flags"

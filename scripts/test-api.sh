@@ -11,7 +11,8 @@ WORKERS="${JOURNAL_TEST_WORKERS:-2}"
 run_pytest() {
   # pytest exits 5 when it collected nothing: that is a failure here, never a pass.
   set +e
-  python3 -m uv run --frozen pytest -n "$WORKERS" "$@"
+  # loadgroup: tests marked xdist_group (one live cluster) stay on one worker, in order.
+  python3 -m uv run --frozen pytest -n "$WORKERS" --dist loadgroup "$@"
   local code=$?
   set -e
   if [[ $code == 5 ]]; then echo "pytest collected no tests" >&2; exit 1; fi
@@ -19,10 +20,11 @@ run_pytest() {
 }
 
 printf '\033[1m==> API tests on SQLite\033[0m\n'
-run_pytest -p no:cacheprovider "$@"
+# The PostgreSQL-only cluster acceptance test waits for the PostgreSQL pass below.
+JOURNAL_TEST_WHICH_PASS=sqlite run_pytest -p no:cacheprovider "$@"
 
 printf '\033[1m==> Auth tests again with the metrics exporter disabled\033[0m\n'
-JOURNAL_TEST_METRICS=off run_pytest -p no:cacheprovider apps/api/tests/auth "$@"
+JOURNAL_TEST_WHICH_PASS=sqlite JOURNAL_TEST_METRICS=off run_pytest -p no:cacheprovider apps/api/tests/auth "$@"
 
 printf '\033[1m==> API tests on PostgreSQL (%s)\033[0m\n' "$PG_SERVER"
 if ! python3 -m uv run --frozen python - "$PG_SERVER" <<'PY'

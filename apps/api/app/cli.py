@@ -10,7 +10,11 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
-from apps.api.app import migrate
+from apps.api.app import (
+    migrate,
+    models_registry,  # noqa: F401 - every table, for deletion
+)
+from apps.api.app.auth import account as auth_account
 from apps.api.app.auth import mfa as auth_mfa
 from apps.api.app.auth import service as auth_service
 from apps.api.app.config import load_settings, require_secret
@@ -50,7 +54,10 @@ def _sessionmaker() -> sessionmaker[Session]:
     settings = load_settings()
     engine = make_engine(settings)
     if settings.auto_migrate:
-        migrate.upgrade(engine)
+        try:
+            migrate.upgrade(engine)
+        except migrate.SchemaNewerThanCode as exc:
+            raise _fail(str(exc)) from None
     return make_sessionmaker(engine)
 
 
@@ -102,7 +109,7 @@ def delete_user(
             typer.confirm(
                 f"Delete {user.email} and all their entries? This cannot be undone", abort=True
             )
-        auth_service.delete_user(db, user)
+        auth_account.delete_user(db, user)
     typer.echo(f"deleted {user.email} and their data")
 
 
@@ -166,7 +173,10 @@ def sessions_prune() -> None:
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
     engine = make_engine(load_settings())
-    migrate.upgrade(engine, revision)
+    try:
+        migrate.upgrade(engine, revision)
+    except migrate.SchemaNewerThanCode as exc:
+        raise _fail(str(exc)) from None
     typer.echo(f"database at {', '.join(sorted(migrate.current_heads(engine))) or 'base'}")
 
 
@@ -201,9 +211,15 @@ def serve(
         raise _fail(UNSHARED_LIMITS.format(workers=workers))
     # The development key file is made here, once, before any worker could race to it.
     require_secret(settings)
-    if settings.auto_migrate:
-        # Once, before the workers start (they would otherwise all wait on the lock).
-        migrate.upgrade(make_engine(settings))
+    # Once, before the workers start (they would otherwise all wait on the lock). A build
+    # older than the database's schema stops here, with one line.
+    try:
+        if settings.auto_migrate:
+            migrate.upgrade(make_engine(settings))
+        else:
+            migrate.refuse_newer_schema(make_engine(settings))
+    except migrate.SchemaNewerThanCode as exc:
+        raise _fail(str(exc)) from None
     if workers > 1:
         # Set before any worker imports prometheus_client: it picks its mode at import.
         prepare_multiprocess_dir(metrics_dir.resolve())

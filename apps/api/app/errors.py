@@ -68,6 +68,9 @@ _ROUTE_ERRORS: dict[tuple[str, str], frozenset[int]] = {
     ("post", "/api/auth/password/forgot"): _USER_MGMT,
     ("post", "/api/auth/password/reset"): _USER_MGMT | {503},
     ("post", "/api/auth/password/change"): frozenset({429, 503}),
+    # Step-up routes: the password check spends the sign-in budget and hashes.
+    ("post", "/api/auth/email/change"): frozenset({429, 503}),
+    ("delete", "/api/auth/me"): frozenset({429, 503}),
     ("get", "/api/health"): frozenset({503}),
     ("post", "/api/auth/login/mfa"): frozenset({401, 429}),
     ("post", "/api/auth/mfa/totp/setup"): frozenset({409, 429, 503}),

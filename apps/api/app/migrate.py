@@ -9,6 +9,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -22,6 +24,31 @@ def alembic_config(connection: Connection | None = None) -> Config:
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
+
+
+class SchemaNewerThanCode(RuntimeError):
+    """The database was migrated by a newer build: this code must not serve it."""
+
+
+def _refuse_newer_schema(conn: Connection) -> None:
+    """Stop when the database's revision is one this build has no script for: a replica of an
+    older release, started after a newer one migrated, would otherwise serve (and write) a
+    schema it does not know, or fail on it in Alembic with a traceback."""
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {revision.revision for revision in script.walk_revisions()}
+    unknown = sorted(set(MigrationContext.configure(conn).get_current_heads()) - known)
+    if unknown:
+        head = ", ".join(sorted(script.get_heads()))
+        raise SchemaNewerThanCode(
+            f"database schema {', '.join(unknown)} is newer than this build (head {head}): "
+            "run the newer release's code, or restore the database from before its migration"
+        )
+
+
+def refuse_newer_schema(engine: Engine) -> None:
+    """For start-ups that do not migrate (JOURNAL_AUTO_MIGRATE=false): the same refusal."""
+    with engine.connect() as conn:
+        _refuse_newer_schema(conn)
 
 
 @contextmanager
@@ -41,12 +68,17 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Upgrade to ``revision``; concurrent workers wait for one another instead of racing."""
+    """Upgrade to ``revision``; concurrent workers wait for one another instead of racing.
+
+    On PostgreSQL a session-level advisory lock serialises every replica and worker of every
+    host: the first upgrades, the others then find the schema current. Raises
+    ``SchemaNewerThanCode`` when the database is ahead of this build."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
             conn.commit()
             try:
+                _refuse_newer_schema(conn)
                 command.upgrade(alembic_config(conn), revision)
                 conn.commit()
             finally:
@@ -54,6 +86,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 conn.commit()
         return
     with _sqlite_file_lock(engine), engine.connect() as conn:
+        _refuse_newer_schema(conn)
         command.upgrade(alembic_config(conn), revision)
         conn.commit()
 
@@ -65,7 +98,5 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def current_heads(engine: Engine) -> set[str]:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as conn:
         return set(MigrationContext.configure(conn).get_current_heads())

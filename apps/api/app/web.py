@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from apps.api.app.errors import NotFound
 
 # Pages that carry a secret in the URL: never leak it through Referer.
-_NO_REFERRER_PAGES = ("verify", "reset-password")
+_NO_REFERRER_PAGES = ("verify", "reset-password", "confirm-email")
 
 _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

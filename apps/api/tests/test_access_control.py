@@ -41,6 +41,7 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/api/auth/verify/resend"),
         ("POST", "/api/auth/password/forgot"),
         ("POST", "/api/auth/password/reset"),
+        ("POST", "/api/auth/email/confirm"),
         ("POST", "/api/auth/refresh"),
         ("GET", "/api/auth/csrf"),
         ("POST", "/api/auth/logout"),

@@ -75,7 +75,7 @@ def _allow(response: httpx.Response) -> set[str]:
         ("DELETE", "/api/entries", {"GET", "POST"}),
         ("PROPFIND", "/api/entries", {"GET", "POST"}),
         ("POST", "/api/health", {"GET"}),
-        ("BREW", "/api/auth/me", {"GET", "PATCH"}),
+        ("BREW", "/api/auth/me", {"GET", "PATCH", "DELETE"}),
         (
             "POST",
             "/api/entries/00000000-0000-0000-0000-000000000000",

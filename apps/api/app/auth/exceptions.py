@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from apps.api.app.errors import AppError
 
 
@@ -64,6 +66,14 @@ class InvalidEmailToken(InvalidToken):
         super().__init__("This link is invalid, expired or already used. Ask for a new one.")
 
 
+class InvalidActivityCursor(AppError):
+    status_code = 400
+    code = "invalid_cursor"
+
+    def __init__(self) -> None:
+        super().__init__("Invalid cursor: pass back the next_cursor of a previous page")
+
+
 class TokenExpired(AppError):
     status_code = 401
     code = "token_expired"
@@ -81,10 +91,12 @@ class RefreshReused(AppError):
     status_code = 401
     code = "refresh_reused"
 
-    def __init__(self, *, newly_revoked: bool = False) -> None:
+    def __init__(self, *, newly_revoked: bool = False, user_id: uuid.UUID | None = None) -> None:
         super().__init__("This refresh token was already used; the session has been ended.")
         # Whether this request revoked the session (a revocation is counted once).
         self.newly_revoked = newly_revoked
+        # Whose session it was (its activity log records the reuse).
+        self.user_id = user_id
 
 
 class CsrfFailed(AppError):

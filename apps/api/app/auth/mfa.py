@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from apps.api.app.auth import metrics, second_factor, sessions
+from apps.api.app.auth import events, metrics, second_factor, sessions
 from apps.api.app.auth.exceptions import (
     MfaAlreadyEnabled,
     MfaNotEnabled,
@@ -26,7 +26,7 @@ from apps.api.app.auth.exceptions import (
 from apps.api.app.auth.mfa_models import TotpCredential
 from apps.api.app.auth.models import User
 from apps.api.app.auth.passkey_models import Passkey
-from apps.api.app.auth.reasons import MfaMethod, RevokeReason
+from apps.api.app.auth.reasons import AuthEvent, MfaMethod, RevokeReason
 from apps.api.app.auth.service import link
 from apps.api.app.auth.stepup import check_step_up
 from apps.api.app.config import Settings
@@ -83,7 +83,10 @@ def _queue_notice(
     user: User,
     who: Requester,
     notice: Callable[[str, str, str | None, str, str], Mail],
+    event: AuthEvent,
 ) -> None:
+    """Flush only: the change's activity event and its mailed notice."""
+    events.record_event(db, user.id, event, ip=who.ip, user_agent=who.user_agent, detail=who.device)
     outbox.enqueue(
         db,
         notice(
@@ -150,7 +153,7 @@ def confirm_totp(
     revoked = sessions.revoke_user_sessions(
         db, user.id, RevokeReason.MFA_CHANGED, keep=who.session_id
     )
-    _queue_notice(db, settings, user, who, templates.second_factor_enabled)
+    _queue_notice(db, settings, user, who, templates.second_factor_enabled, AuthEvent.MFA_ENABLED)
     db.commit()
     metrics.mfa_enrolled(MfaMethod.TOTP)
     metrics.revoked(RevokeReason.MFA_CHANGED, revoked)
@@ -177,7 +180,7 @@ def disable_totp(
     revoked = sessions.revoke_user_sessions(
         db, user.id, RevokeReason.MFA_CHANGED, keep=who.session_id
     )
-    _queue_notice(db, settings, user, who, templates.second_factor_disabled)
+    _queue_notice(db, settings, user, who, templates.second_factor_disabled, AuthEvent.MFA_DISABLED)
     db.commit()
     metrics.revoked(RevokeReason.MFA_CHANGED, revoked)
 
@@ -198,7 +201,14 @@ def regenerate_recovery_codes(
         raise MfaNotEnabled()
     check_step_up(db, limiter, user, password=password, code=code, ip=who.ip)
     codes = second_factor.replace_recovery_codes(db, second_factor.keys_for(db), user.id)
-    _queue_notice(db, settings, user, who, templates.recovery_codes_regenerated)
+    _queue_notice(
+        db,
+        settings,
+        user,
+        who,
+        templates.recovery_codes_regenerated,
+        AuthEvent.RECOVERY_CODES_REGENERATED,
+    )
     db.commit()
     return codes
 
@@ -215,7 +225,14 @@ def reset_mfa(db: Session, settings: Settings, user: User) -> tuple[bool, int]:
     was_on = second_factor.remove_second_factor(db, user.id)
     revoked = sessions.revoke_user_sessions(db, user.id, RevokeReason.ADMIN)
     if was_on:
-        _queue_notice(db, settings, user, ADMIN_REQUESTER, templates.second_factor_disabled)
+        _queue_notice(
+            db,
+            settings,
+            user,
+            ADMIN_REQUESTER,
+            templates.second_factor_disabled,
+            AuthEvent.MFA_DISABLED,
+        )
     db.commit()
     metrics.revoked(RevokeReason.ADMIN, revoked)
     return was_on, revoked

@@ -66,3 +66,22 @@ class EmailToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Purpose.EMAIL_CHANGE only: the address the link confirms (the token itself is hashed;
+    # the address is not a secret, and it is only applied by whoever holds the token).
+    new_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+
+
+class SecurityEvent(Base):
+    """One entry of an account's security activity log (``auth.events``). Never holds a
+    token, password or code: ``detail`` is a short label such as the sign-in method."""
+
+    __tablename__ = "auth_events"
+    __table_args__ = (Index("ix_auth_events_user_id_at", "user_id", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    event: Mapped[str] = mapped_column(String(32))
+    ip: Mapped[str | None] = mapped_column(String(45), nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    detail: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -31,7 +31,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from apps.api.app.auth import metrics, signin
+from apps.api.app.auth import events, metrics, signin
 from apps.api.app.auth.exceptions import (
     PasskeyInvalid,
     PasskeySignInFailed,
@@ -39,7 +39,7 @@ from apps.api.app.auth.exceptions import (
 )
 from apps.api.app.auth.models import User
 from apps.api.app.auth.passkey_models import CREDENTIAL_ID_MAX_BYTES, Passkey, WebAuthnChallenge
-from apps.api.app.auth.reasons import ChallengePurpose, LoginFailReason, Provider
+from apps.api.app.auth.reasons import AuthEvent, ChallengePurpose, LoginFailReason, Provider
 from apps.api.app.auth.service import link
 from apps.api.app.auth.stepup import check_step_up
 from apps.api.app.config import Settings
@@ -207,6 +207,9 @@ def register(
     except IntegrityError:  # registered at the same moment by a concurrent request
         db.rollback()
         raise PasskeyInvalid("This passkey is already registered.") from None
+    events.record_event(
+        db, user.id, AuthEvent.PASSKEY_ADDED, ip=ip, user_agent=user_agent, detail=name
+    )
     outbox.enqueue(
         db,
         templates.passkey_added(
@@ -264,6 +267,9 @@ def remove(
     check_step_up(db, limiter, user, password=password, code=code, ip=ip)
     name = passkey.name
     db.delete(passkey)
+    events.record_event(
+        db, user.id, AuthEvent.PASSKEY_REMOVED, ip=ip, user_agent=user_agent, detail=name
+    )
     outbox.enqueue(
         db,
         templates.passkey_removed(
@@ -341,8 +347,14 @@ def sign_in(
         metrics.login_failed(LoginFailReason.RATE_LIMITED)
         raise
 
+    owner: uuid.UUID | None = None  # known once the credential is found
+
     def fail(reason: LoginFailReason = LoginFailReason.PASSKEY_INVALID) -> PasskeySignInFailed:
-        db.commit()  # the spent challenge (and any notice) stay spent
+        if owner is not None:
+            events.record_event(
+                db, owner, AuthEvent.SIGN_IN_FAILED, ip=ip, user_agent=user_agent, detail=reason
+            )
+        db.commit()  # the spent challenge (and any notice, any event) stay
         metrics.login_failed(reason)
         return PasskeySignInFailed()
 
@@ -360,6 +372,7 @@ def sign_in(
     )
     if passkey is None:
         raise fail()
+    owner = passkey.user_id
     try:
         # Signature first, counter after (below): only the real key can raise the alarm.
         verified = verify_authentication_response(

@@ -11,6 +11,8 @@ class Purpose(StrEnum):
 
     VERIFY = "verify"
     RESET = "reset"
+    # Confirms a new address; the token row carries that address (``EmailToken.new_email``).
+    EMAIL_CHANGE = "email_change"
 
 
 class RevokeReason(StrEnum):
@@ -21,6 +23,8 @@ class RevokeReason(StrEnum):
     REFRESH_REUSED = "refresh_reused"
     ADMIN = "admin"
     MFA_CHANGED = "mfa_changed"  # a second factor was turned on or off
+    EMAIL_CHANGED = "email_changed"
+    ACCOUNT_DELETED = "account_deleted"
 
 
 class LoginFailReason(StrEnum):
@@ -44,6 +48,25 @@ class MfaMethod(StrEnum):
     """A second factor one can enrol."""
 
     TOTP = "totp"
+
+
+class AuthEvent(StrEnum):
+    """The security events an account's activity log lists (``auth_events.event``)."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    MFA_FAILED = "mfa_failed"
+    SESSION_REVOKED = "session_revoked"
+    REFRESH_REUSED = "refresh_reused"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event name
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - an event name
+    EMAIL_CHANGED = "email_changed"
+    MFA_ENABLED = "mfa_enabled"
+    MFA_DISABLED = "mfa_disabled"
+    RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated"
+    PASSKEY_ADDED = "passkey_added"
+    PASSKEY_REMOVED = "passkey_removed"
+    EXPORT = "export"
 
 
 class ChallengePurpose(StrEnum):

@@ -210,7 +210,13 @@ def refresh(
         request, settings, payload.refresh_token if payload else None
     )
     try:
-        rotation = signin.refresh(db, settings, token, ip=client_ip(request, settings))
+        rotation = signin.refresh(
+            db,
+            settings,
+            token,
+            ip=client_ip(request, settings),
+            user_agent=request.headers.get("user-agent"),
+        )
     except AppError as exc:
         if not settings.auth_cookie_refresh:
             raise
@@ -336,8 +342,17 @@ _mail_link_route("/password/forgot", "forgot_password", "forgot", service.reques
 
 
 @router.post("/password/reset", response_model=DetailOut, dependencies=[UserMgmt])
-def reset_password(data: ResetIn, db: DbSession, limiter: LimiterDep) -> DetailOut:
-    service.reset_password(db, limiter, data.token, data.password)
+def reset_password(
+    data: ResetIn, request: Request, db: DbSession, settings: SettingsDep, limiter: LimiterDep
+) -> DetailOut:
+    service.reset_password(
+        db,
+        limiter,
+        data.token,
+        data.password,
+        ip=client_ip(request, settings),
+        user_agent=request.headers.get("user-agent"),
+    )
     return DetailOut(detail="Your password is changed and every device was signed out.")
 
 
@@ -359,5 +374,6 @@ def change_password(
         data.current_password,
         data.new_password,
         ip=client_ip(request, settings),
+        user_agent=request.headers.get("user-agent"),
     )
     return DetailOut(detail="Your password is changed. Other devices were signed out.")

@@ -1,4 +1,5 @@
-"""Account use cases: create, verify, reset and change passwords, profile, delete, prune.
+"""Account use cases: create, verify, reset and change passwords, profile, prune (email
+change and account deletion live in ``account``).
 
 Plain arguments in, models out, domain errors (``auth.exceptions``)
 raised. Each public function is one use case and commits once; the ``_helpers`` and
@@ -17,7 +18,7 @@ from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from apps.api.app.auth import metrics, passwords, second_factor, sessions
+from apps.api.app.auth import events, metrics, passwords, second_factor, sessions
 from apps.api.app.auth.budgets import SignInBudget, account_recovered
 from apps.api.app.auth.exceptions import (
     EmailTaken,
@@ -27,7 +28,7 @@ from apps.api.app.auth.exceptions import (
 )
 from apps.api.app.auth.models import EmailToken, User
 from apps.api.app.auth.passkey_models import WebAuthnChallenge
-from apps.api.app.auth.reasons import Purpose, RevokeReason
+from apps.api.app.auth.reasons import AuthEvent, Purpose, RevokeReason
 from apps.api.app.auth.tokens import hash_email_token, new_email_token
 from apps.api.app.config import Settings
 from apps.api.app.db.base import utcnow
@@ -89,7 +90,9 @@ def _apply_new_password(
     return revoked
 
 
-def _issue_email_token(db: Session, user: User, purpose: Purpose, ttl: timedelta) -> str:
+def _issue_email_token(
+    db: Session, user: User, purpose: Purpose, ttl: timedelta, *, new_email: str | None = None
+) -> str:
     token, token_hash = new_email_token()
     now = utcnow()
     db.add(
@@ -99,6 +102,7 @@ def _issue_email_token(db: Session, user: User, purpose: Purpose, ttl: timedelta
             token_hash=token_hash,
             created_at=now,
             expires_at=now + ttl,
+            new_email=new_email,
         )
     )
     db.flush()
@@ -108,6 +112,11 @@ def _issue_email_token(db: Session, user: User, purpose: Purpose, ttl: timedelta
 def _consume_email_token(db: Session, token: str, purpose: Purpose) -> User:
     """Mark the token used (single use, atomically) and return its user. On failure nothing
     is committed: the use case raises and its transaction is rolled back."""
+    return _claim_email_token(db, token, purpose)[1]
+
+
+def _claim_email_token(db: Session, token: str, purpose: Purpose) -> tuple[EmailToken, User]:
+    """``_consume_email_token``, also returning the token's row (its ``new_email``)."""
     now = utcnow()
     row = db.scalar(
         select(EmailToken).where(
@@ -127,7 +136,7 @@ def _consume_email_token(db: Session, token: str, purpose: Purpose) -> User:
     user = db.get(User, row.user_id)
     if user is None or not user.is_active:
         raise InvalidEmailToken()
-    return user
+    return row, user
 
 
 def _expire_tokens(db: Session, user_id: uuid.UUID, purpose: Purpose) -> None:
@@ -180,12 +189,6 @@ def update_profile(db: Session, user_id: uuid.UUID, changes: dict[str, object]) 
     return fresh
 
 
-def delete_user(db: Session, user: User) -> None:
-    """Delete the account; the database cascades to entries, tags, sessions and tokens."""
-    db.delete(db.merge(user))
-    db.commit()
-
-
 def set_password(db: Session, user: User, password: str) -> int:
     """An administrator sets a password (CLI): every session of the user ends with it."""
     revoked = _apply_new_password(db, user, password, revoke_reason=RevokeReason.ADMIN)
@@ -195,9 +198,10 @@ def set_password(db: Session, user: User, password: str) -> int:
 
 
 def prune(db: Session) -> tuple[int, int, int]:
-    """Delete sessions and mailed tokens that ended more than a week ago, expired passkey
-    challenges, and accounts that were never verified and whose every verification link has
-    expired (a flood of sign-ups with other people's addresses must not pile up)."""
+    """Delete sessions and mailed tokens that ended more than a week ago, activity-log events
+    older than 180 days, expired passkey challenges, and accounts that were never verified and
+    whose every verification link has expired (a flood of sign-ups with other people's
+    addresses must not pile up)."""
     now = utcnow()
     live_link = exists().where(
         and_(
@@ -217,6 +221,7 @@ def prune(db: Session) -> tuple[int, int, int]:
     tokens = db.execute(
         delete(EmailToken).where(or_(EmailToken.expires_at < cutoff, EmailToken.used_at < cutoff))
     )
+    events.prune_events(db, now)
     db.execute(delete(WebAuthnChallenge).where(WebAuthnChallenge.expires_at < now))
     db.commit()
     return (
@@ -298,13 +303,22 @@ def request_password_reset(db: Session, settings: Settings, email: str) -> Outco
     return Outcome()
 
 
-def reset_password(db: Session, limiter: RateLimiter, token: str, password: str) -> Outcome:
+def reset_password(
+    db: Session,
+    limiter: RateLimiter,
+    token: str,
+    password: str,
+    *,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> Outcome:
     """Set the password from a mailed link: every session ends, in the same transaction."""
     user = _consume_email_token(db, token, Purpose.RESET)
     # Following a mailed link proves the address, too.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     revoked = _apply_new_password(db, user, password, revoke_reason=RevokeReason.PASSWORD_RESET)
+    events.record_event(db, user.id, AuthEvent.PASSWORD_RESET, ip=ip, user_agent=user_agent)
     db.commit()
     metrics.revoked(RevokeReason.PASSWORD_RESET, revoked)
     account_recovered(limiter, user.email)
@@ -321,6 +335,7 @@ def change_password(
     new_password: str,
     *,
     ip: str | None,
+    user_agent: str | None = None,
 ) -> Outcome:
     """Change a known password: every other session ends, in the same transaction.
 
@@ -342,6 +357,7 @@ def change_password(
         field="new_password",
     )
     outbox.enqueue(db, templates.password_changed(user.email, link(settings, "/forgot-password")))
+    events.record_event(db, user.id, AuthEvent.PASSWORD_CHANGED, ip=ip, user_agent=user_agent)
     db.commit()
     metrics.revoked(RevokeReason.PASSWORD_CHANGED, revoked)
     return Outcome(revoked_sessions=revoked)

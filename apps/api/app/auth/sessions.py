@@ -129,7 +129,7 @@ def rotate_refresh_token(
 
     # A token we signed but that is neither current nor the fresh parent: it was copied.
     revoked = revoke_session(db, session.id, RevokeReason.REFRESH_REUSED)
-    raise RefreshReused(newly_revoked=revoked)
+    raise RefreshReused(newly_revoked=revoked, user_id=user.id)
 
 
 def _revoke(db: Session, reason: RevokeReason, *where: ColumnElement[bool]) -> int:

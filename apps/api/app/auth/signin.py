@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from apps.api.app.auth import metrics, passwords, second_factor, sessions
+from apps.api.app.auth import events, metrics, passwords, second_factor, sessions
 from apps.api.app.auth.budgets import SignInBudget
 from apps.api.app.auth.exceptions import (
     EmailNotVerified,
@@ -23,7 +23,7 @@ from apps.api.app.auth.exceptions import (
     UserDisabled,
 )
 from apps.api.app.auth.models import User, UserSession
-from apps.api.app.auth.reasons import LoginFailReason, Provider, RevokeReason
+from apps.api.app.auth.reasons import AuthEvent, LoginFailReason, Provider, RevokeReason
 from apps.api.app.auth.service import get_user_by_email, link
 from apps.api.app.config import Settings
 from apps.api.app.errors import RateLimited
@@ -48,15 +48,28 @@ class MfaChallenge:
     methods: list[second_factor.SignInMethod]
 
 
-def authenticate(db: Session, email: str, password: str, *, require_verified: bool) -> User:
+def authenticate(
+    db: Session,
+    email: str,
+    password: str,
+    *,
+    require_verified: bool,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> User:
     """The user for these credentials, or ``InvalidCredentials``.
 
     Unknown emails still run one argon2 verification so timing does not reveal which
     addresses have accounts. An unverified account is only reported once the password
-    is right (and so only to its owner).
+    is right (and so only to its owner). A wrong password for a known account adds a
+    ``sign_in_failed`` event to its log (flushed; the caller commits it before answering).
     """
     user = get_user_by_email(db, email)
     ok = passwords.verify_password(user.password_hash if user else None, password)
+    if user is not None and not ok:
+        events.record_event(
+            db, user.id, AuthEvent.SIGN_IN_FAILED, ip=ip, user_agent=user_agent, detail="password"
+        )
     if user is None or not ok:
         raise InvalidCredentials()
     if not user.is_active:
@@ -106,9 +119,17 @@ def sign_in_with_password(
         raise
     try:
         user = authenticate(
-            db, email, password, require_verified=settings.require_email_verification
+            db,
+            email,
+            password,
+            require_verified=settings.require_email_verification,
+            ip=ip,
+            user_agent=user_agent,
         )
     except InvalidCredentials as exc:
+        # The failure's one write (its event, for a known account); for an unknown address
+        # this commits an empty transaction, no extra query either way.
+        db.commit()
         disabled = isinstance(exc, UserDisabled)
         metrics.login_failed(
             LoginFailReason.USER_DISABLED if disabled else LoginFailReason.INVALID_CREDENTIALS
@@ -137,11 +158,16 @@ def start_session(
     ip: str | None,
     user_agent: str | None,
     provider: Provider = Provider.PASSWORD,
+    method: str | None = None,
 ) -> SignedIn:
     """The end of every successful sign-in (password, second step, passkey): a session, a
-    new-device notice, one commit."""
+    new-device notice, its activity event (``method``: how the user proved who they are, the
+    provider's name unless told), one commit."""
     session, refresh = sessions.create_session(db, user, settings, ip=ip, user_agent=user_agent)
     _queue_new_device_notice(db, settings, user, session)
+    events.record_event(
+        db, user.id, AuthEvent.SIGN_IN, ip=ip, user_agent=user_agent, detail=method or provider
+    )
     db.commit()
     metrics.login_succeeded(provider)
     return SignedIn(user, session, refresh)
@@ -171,6 +197,7 @@ def sign_in_with_mfa(
         raise
     if not second_factor.verify_second_factor(db, keys, user.id, code):
         second_factor.record_mfa_failure(db, token_row.id)
+        events.record_event(db, user.id, AuthEvent.MFA_FAILED, ip=ip, user_agent=user_agent)
         db.commit()
         metrics.login_failed(LoginFailReason.MFA_INVALID)
         raise MfaInvalid()
@@ -180,14 +207,28 @@ def sign_in_with_mfa(
         budget.not_a_guess()
         raise MfaTokenInvalid()
     budget.succeeded()
-    return start_session(db, settings, user, ip=ip, user_agent=user_agent)
+    return start_session(
+        db, settings, user, ip=ip, user_agent=user_agent, method="password+second_factor"
+    )
 
 
-def refresh(db: Session, settings: Settings, token: str, *, ip: str | None) -> sessions.Rotation:
-    """Rotate a refresh token. A reused one revokes its session, committed before the 401."""
+def refresh(
+    db: Session,
+    settings: Settings,
+    token: str,
+    *,
+    ip: str | None,
+    user_agent: str | None = None,
+) -> sessions.Rotation:
+    """Rotate a refresh token. A reused one revokes its session, committed before the 401
+    with its ``refresh_reused`` event (once: only the request that revoked it records it)."""
     try:
         rotation = sessions.rotate_refresh_token(db, settings, token, ip=ip)
     except RefreshReused as exc:
+        if exc.newly_revoked and exc.user_id is not None:
+            events.record_event(
+                db, exc.user_id, AuthEvent.REFRESH_REUSED, ip=ip, user_agent=user_agent
+            )
         db.commit()
         metrics.revoked(RevokeReason.REFRESH_REUSED, int(exc.newly_revoked))
         raise

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 
-from apps.api.app.auth.dependencies import CsrfProtected, CurrentUser
+from apps.api.app.auth import events as auth_events
+from apps.api.app.auth.dependencies import CsrfProtected, CurrentUser, SettingsDep
 from apps.api.app.db.base import utcnow
 from apps.api.app.db.reader import ReaderDep
 from apps.api.app.db.session import DbSession
@@ -23,6 +24,7 @@ from apps.api.app.entries.schemas import (
     IsoDate,
     TagCount,
 )
+from apps.api.app.http import client_ip
 from apps.api.app.strings import NulFreeStr
 
 router = APIRouter(prefix="/api/entries", tags=["entries"])
@@ -81,9 +83,19 @@ def create_entry(
 def export_entries(
     request: Request,
     user: CurrentUser,
+    db: DbSession,
+    settings: SettingsDep,
     format: Annotated[Literal["json", "markdown"], Query()] = "json",
 ) -> StreamingResponse:
-    """Everything, streamed: one JSON document, or a zip of markdown files."""
+    """Everything, streamed: one JSON document, or a zip of markdown files. The export is
+    recorded in the account's activity log."""
+    auth_events.record_export(
+        db,
+        user.id,
+        format,
+        ip=client_ip(request, settings),
+        user_agent=request.headers.get("user-agent"),
+    )
     factory = request.app.state.sessionmaker
     stamp = utcnow().strftime("%Y-%m-%d")
     if format == "markdown":

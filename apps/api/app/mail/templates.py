@@ -168,6 +168,32 @@ def _security_notice(
     )
 
 
+def _notice_context(device: str, ip: str | None, when: str) -> str:
+    """When, from which device and address: the facts a security notice carries."""
+    return f"{when}, {device}" + (f", {ip}" if ip else "")
+
+
+def confirm_email_change(to: str, link: str) -> Mail:
+    return Mail(
+        to=to,
+        subject="Confirm your new email for Journal",
+        text=(
+            "Someone asked to use this address for their Journal account.\n\n"
+            f"Confirm it by opening this link (valid for 24 hours, once):\n\n{link}\n\n"
+            "If it was not you, ignore this mail: nothing changes without it.\n"
+        ),
+        html=_html(
+            "Confirm your new email",
+            [
+                "Someone asked to use this address for their Journal account. "
+                "The link is valid for 24 hours and works once.",
+                "If it was not you, ignore this mail: nothing changes without it.",
+            ],
+            ("Confirm this address", link),
+        ),
+    )
+
+
 _NOT_YOU = "reset your password at once and sign out the devices you do not know"
 
 
@@ -264,4 +290,77 @@ def passkey_counter_regressed(
         when=when,
         if_not_you="remove that passkey, register a new one, and " + _NOT_YOU,
         settings_link=settings_link,
+    )
+
+
+def email_change_taken(to: str) -> Mail:
+    """To an address that already has an account, when another account asks to move to it
+    (sent instead of a link, so that the answer and the work match the free-address case)."""
+    return Mail(
+        to=to,
+        subject="Someone tried to use your email on Journal",
+        text=(
+            "Someone asked to move another Journal account to this address, but it already "
+            "belongs to your account, so nothing changed.\n\n"
+            "You can ignore this mail.\n"
+        ),
+        html=_html(
+            "Nothing changed",
+            [
+                "Someone asked to move another Journal account to this address, but it already "
+                "belongs to your account, so nothing changed.",
+                "You can ignore this mail.",
+            ],
+        ),
+    )
+
+
+def email_change_requested(
+    to: str, new_email: str, device: str, ip: str | None, when: str, settings_link: str
+) -> Mail:
+    context = _notice_context(device, ip, when)
+    return Mail(
+        to=to,
+        subject="Your Journal email is about to change",
+        text=(
+            f"Someone signed in to your Journal account asked to change its email to "
+            f"{new_email} ({context}). It changes once that address confirms.\n\n"
+            "If this was you, there is nothing to do.\n"
+            "If it was not, change your password now and sign out the other devices: "
+            f"{settings_link}\n"
+        ),
+        html=_html(
+            "Your email is about to change",
+            [
+                "Someone signed in to your Journal account asked to change its email to "
+                f"<strong>{escape(new_email)}</strong> ({escape(context)}). It changes once "
+                "that address confirms.",
+                "If this was you, there is nothing to do. If it was not, change your password "
+                "now and sign out the other devices.",
+            ],
+            ("Review your account", settings_link),
+        ),
+    )
+
+
+def account_deleted(to: str, device: str, ip: str | None, when: str) -> Mail:
+    context = _notice_context(device, ip, when)
+    return Mail(
+        to=to,
+        subject="Your Journal account was deleted",
+        text=(
+            f"Your Journal account and everything in it were deleted ({context}).\n\n"
+            "Goodbye, and thank you for writing with us.\n"
+            "If this was not you, someone knew your password: reply to the server's "
+            "operator at once, and change that password wherever else you use it.\n"
+        ),
+        html=_html(
+            "Your account was deleted",
+            [
+                f"Your Journal account and everything in it were deleted ({escape(context)}).",
+                "Goodbye, and thank you for writing with us.",
+                "If this was not you, someone knew your password: tell the server's operator "
+                "at once, and change that password wherever else you use it.",
+            ],
+        ),
     )

@@ -664,3 +664,26 @@ def test_with_totp_on_removing_a_passkey_also_needs_a_code_and_sign_in_skips_the
     code = next_code(db, enrolled.user_id, enrolled.secret)
     body = {"password": PASSWORD, "code": code}
     assert client.request("DELETE", url, headers=enrolled.headers, json=body).status_code == 204
+
+
+def test_the_activity_log_lists_passkey_events(
+    client_factory: Callable[..., TestClient], mail_sink: MailSink, user: Any
+) -> None:
+    client = _app(client_factory, mail_sink)
+    headers = login(client, user.email)
+    device = SoftAuthenticator()
+    passkey_id = _register(client, headers, device, "Phone").json()["id"]
+    elsewhere = _app(client_factory, mail_sink)  # its own cookies: this session's CSRF stays
+    assert _passkey_login(elsewhere, device).status_code == 200
+    assert _passkey_login(elsewhere, device, sign_count=1).status_code == 401  # went back
+    body = {"password": PASSWORD}
+    gone = client.request("DELETE", f"/api/auth/passkeys/{passkey_id}", headers=headers, json=body)
+    assert gone.status_code == 204
+    items = client.get("/api/auth/activity", headers=headers).json()["items"]
+    seen = [(item["event"], item["detail"]) for item in items]
+    assert seen[:4] == [
+        ("passkey_removed", "Phone"),
+        ("sign_in_failed", "passkey_counter"),
+        ("sign_in", "passkey"),
+        ("passkey_added", "Phone"),
+    ]

@@ -78,6 +78,7 @@ def test_dashboard_is_importable_and_queries_exported_metrics(client: TestClient
             assert target["datasource"]["uid"] == "${datasource}"
     titles = " ".join(p["title"].lower() for p in dashboard["panels"])
     assert "reuse" in titles
+    assert "mail_send_failures_total" in names  # mail the outbox gave up on
 
 
 def test_alert_rules_parse_and_name_exported_metrics(client: TestClient) -> None:
@@ -93,6 +94,7 @@ def test_alert_rules_parse_and_name_exported_metrics(client: TestClient) -> None
         assert names <= available, (alert["alert"], names - available)
     assert any('reason="refresh_reused"' in a["expr"] for a in alerts)
     assert any('reason="mfa_invalid"' in a["expr"] for a in alerts)
+    assert any("mail_send_failures_total" in a["expr"] for a in alerts)
 
 
 def test_dashboard_security_row_shows_passkeys_mfa_failures_and_enrolments() -> None:

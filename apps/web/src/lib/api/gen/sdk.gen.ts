@@ -2,7 +2,7 @@
 
 import { type Client, type ClientMeta, formDataBodySerializer, type Options as Options2, type RequestResult, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthDeletePasskeyData, AuthDeletePasskeyErrors, AuthDeletePasskeyResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthListPasskeysData, AuthListPasskeysErrors, AuthListPasskeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginMfaData, AuthLoginMfaErrors, AuthLoginMfaResponses, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthMfaStatusData, AuthMfaStatusErrors, AuthMfaStatusResponses, AuthPasskeyLoginOptionsData, AuthPasskeyLoginOptionsErrors, AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginVerifyData, AuthPasskeyLoginVerifyErrors, AuthPasskeyLoginVerifyResponses, AuthPasskeyRegisterOptionsData, AuthPasskeyRegisterOptionsErrors, AuthPasskeyRegisterOptionsResponses, AuthPasskeyRegisterVerifyData, AuthPasskeyRegisterVerifyErrors, AuthPasskeyRegisterVerifyResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegenerateRecoveryCodesData, AuthRegenerateRecoveryCodesErrors, AuthRegenerateRecoveryCodesResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRenamePasskeyData, AuthRenamePasskeyErrors, AuthRenamePasskeyResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthTotpConfirmData, AuthTotpConfirmErrors, AuthTotpConfirmResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
+import type { AuthChangeEmailData, AuthChangeEmailErrors, AuthChangeEmailResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthConfirmEmailData, AuthConfirmEmailErrors, AuthConfirmEmailResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthDeleteAccountData, AuthDeleteAccountErrors, AuthDeleteAccountResponses, AuthDeletePasskeyData, AuthDeletePasskeyErrors, AuthDeletePasskeyResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthListActivityData, AuthListActivityErrors, AuthListActivityResponses, AuthListPasskeysData, AuthListPasskeysErrors, AuthListPasskeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginMfaData, AuthLoginMfaErrors, AuthLoginMfaResponses, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthMfaStatusData, AuthMfaStatusErrors, AuthMfaStatusResponses, AuthPasskeyLoginOptionsData, AuthPasskeyLoginOptionsErrors, AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginVerifyData, AuthPasskeyLoginVerifyErrors, AuthPasskeyLoginVerifyResponses, AuthPasskeyRegisterOptionsData, AuthPasskeyRegisterOptionsErrors, AuthPasskeyRegisterOptionsResponses, AuthPasskeyRegisterVerifyData, AuthPasskeyRegisterVerifyErrors, AuthPasskeyRegisterVerifyResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegenerateRecoveryCodesData, AuthRegenerateRecoveryCodesErrors, AuthRegenerateRecoveryCodesResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRenamePasskeyData, AuthRenamePasskeyErrors, AuthRenamePasskeyResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthTotpConfirmData, AuthTotpConfirmErrors, AuthTotpConfirmResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -19,11 +19,54 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
+ * List Activity
+ *
+ * This account's security events, newest first, 50 per page.
+ */
+export const authListActivity = <ThrowOnError extends boolean = true>(options?: Options<AuthListActivityData, ThrowOnError>): RequestResult<AuthListActivityResponses, AuthListActivityErrors, ThrowOnError> => (options?.client ?? client).get<AuthListActivityResponses, AuthListActivityErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/activity',
+    ...options
+});
+
+/**
  * Csrf
  *
  * Issue (or confirm) the CSRF token; bound to the refresh cookie's session if any.
  */
 export const authCsrf = <ThrowOnError extends boolean = true>(options?: Options<AuthCsrfData, ThrowOnError>): RequestResult<AuthCsrfResponses, AuthCsrfErrors, ThrowOnError> => (options?.client ?? client).get<AuthCsrfResponses, AuthCsrfErrors, ThrowOnError>({ url: '/api/auth/csrf', ...options });
+
+/**
+ * Change Email
+ *
+ * Mail a confirmation link to the new address (same answer whether or not it is
+ * taken) and a notice to the current one.
+ */
+export const authChangeEmail = <ThrowOnError extends boolean = true>(options: Options<AuthChangeEmailData, ThrowOnError>): RequestResult<AuthChangeEmailResponses, AuthChangeEmailErrors, ThrowOnError> => (options.client ?? client).post<AuthChangeEmailResponses, AuthChangeEmailErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/email/change',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Confirm Email
+ *
+ * Apply the new address of a mailed link; every other session ends (the device
+ * confirming keeps its session when it is signed in to this account).
+ */
+export const authConfirmEmail = <ThrowOnError extends boolean = true>(options: Options<AuthConfirmEmailData, ThrowOnError>): RequestResult<AuthConfirmEmailResponses, AuthConfirmEmailErrors, ThrowOnError> => (options.client ?? client).post<AuthConfirmEmailResponses, AuthConfirmEmailErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/email/confirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
 
 /**
  * Login
@@ -69,6 +112,21 @@ export const authLogout = <ThrowOnError extends boolean = true>(options?: Option
     headers: {
         'Content-Type': 'application/json',
         ...options?.headers
+    }
+});
+
+/**
+ * Delete Account
+ *
+ * Delete the account and everything it owns, at once; cookies are cleared.
+ */
+export const authDeleteAccount = <ThrowOnError extends boolean = true>(options: Options<AuthDeleteAccountData, ThrowOnError>): RequestResult<AuthDeleteAccountResponses, AuthDeleteAccountErrors, ThrowOnError> => (options.client ?? client).delete<AuthDeleteAccountResponses, AuthDeleteAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/me',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
     }
 });
 
@@ -390,7 +448,8 @@ export const entriesCreateEntry = <ThrowOnError extends boolean = true>(options:
 /**
  * Export Entries
  *
- * Everything, streamed: one JSON document, or a zip of markdown files.
+ * Everything, streamed: one JSON document, or a zip of markdown files. The export is
+ * recorded in the account's activity log.
  */
 export const entriesExportEntries = <ThrowOnError extends boolean = true>(options?: Options<EntriesExportEntriesData, ThrowOnError>): RequestResult<EntriesExportEntriesResponses, EntriesExportEntriesErrors, ThrowOnError> => (options?.client ?? client).get<EntriesExportEntriesResponses, EntriesExportEntriesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -5,6 +5,58 @@ export type ClientOptions = {
 };
 
 /**
+ * ActivityOut
+ */
+export type ActivityOut = {
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Detail
+     *
+     * e.g. the sign-in method (password, passkey)
+     */
+    detail: string | null;
+    /**
+     * Device
+     *
+     * A readable label such as "Firefox on macOS"
+     */
+    device: string;
+    /**
+     * Event
+     *
+     * sign_in, sign_in_failed, session_revoked, export, …
+     */
+    event: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Ip
+     */
+    ip: string | null;
+};
+
+/**
+ * ActivityPage
+ */
+export type ActivityPage = {
+    /**
+     * Items
+     */
+    items: Array<ActivityOut>;
+    /**
+     * Next Cursor
+     *
+     * Pass back as ?cursor= for the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
  * Body_entries_import_entries
  */
 export type BodyEntriesImportEntries = {
@@ -48,6 +100,34 @@ export type DetailOut = {
      * Detail
      */
     detail: string;
+};
+
+/**
+ * EmailChangeIn
+ */
+export type EmailChangeIn = {
+    /**
+     * Code
+     */
+    code?: string | null;
+    /**
+     * New Email
+     */
+    new_email: string;
+    /**
+     * Password
+     */
+    password: string;
+};
+
+/**
+ * EmailConfirmIn
+ */
+export type EmailConfirmIn = {
+    /**
+     * Token
+     */
+    token: string;
 };
 
 /**
@@ -643,6 +723,23 @@ export type VerifyIn = {
 
 /**
  * StepUpIn
+ *
+ * The step-up of routes marked *(password)*: the current password, and a current
+ * second-factor code when one is on.
+ */
+export type AppsApiAppAuthAccountSchemasStepUpIn = {
+    /**
+     * Code
+     */
+    code?: string | null;
+    /**
+     * Password
+     */
+    password: string;
+};
+
+/**
+ * StepUpIn
  */
 export type AppsApiAppAuthPasskeySchemasStepUpIn = {
     /**
@@ -673,6 +770,44 @@ export type AppsApiAppAuthSchemasStepUpIn = {
      */
     password: string;
 };
+
+export type AuthListActivityData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         */
+        cursor?: string | null;
+    };
+    url: '/api/auth/activity';
+};
+
+export type AuthListActivityErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type AuthListActivityError = AuthListActivityErrors[keyof AuthListActivityErrors];
+
+export type AuthListActivityResponses = {
+    /**
+     * Successful Response
+     */
+    200: ActivityPage;
+};
+
+export type AuthListActivityResponse = AuthListActivityResponses[keyof AuthListActivityResponses];
 
 export type AuthCsrfData = {
     body?: never;
@@ -706,6 +841,104 @@ export type AuthCsrfResponses = {
 };
 
 export type AuthCsrfResponse = AuthCsrfResponses[keyof AuthCsrfResponses];
+
+export type AuthChangeEmailData = {
+    body: EmailChangeIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/email/change';
+};
+
+export type AuthChangeEmailErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Rate limited (Retry-After)
+     */
+    429: ErrorOut;
+    /**
+     * Temporarily unavailable (Retry-After)
+     */
+    503: ErrorOut;
+};
+
+export type AuthChangeEmailError = AuthChangeEmailErrors[keyof AuthChangeEmailErrors];
+
+export type AuthChangeEmailResponses = {
+    /**
+     * Successful Response
+     */
+    202: DetailOut;
+};
+
+export type AuthChangeEmailResponse = AuthChangeEmailResponses[keyof AuthChangeEmailResponses];
+
+export type AuthConfirmEmailData = {
+    body: EmailConfirmIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/email/confirm';
+};
+
+export type AuthConfirmEmailErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type AuthConfirmEmailError = AuthConfirmEmailErrors[keyof AuthConfirmEmailErrors];
+
+export type AuthConfirmEmailResponses = {
+    /**
+     * Successful Response
+     */
+    200: DetailOut;
+};
+
+export type AuthConfirmEmailResponse = AuthConfirmEmailResponses[keyof AuthConfirmEmailResponses];
 
 export type AuthLoginData = {
     /**
@@ -872,6 +1105,59 @@ export type AuthLogoutResponses = {
 };
 
 export type AuthLogoutResponse = AuthLogoutResponses[keyof AuthLogoutResponses];
+
+export type AuthDeleteAccountData = {
+    body: AppsApiAppAuthAccountSchemasStepUpIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/me';
+};
+
+export type AuthDeleteAccountErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Rate limited (Retry-After)
+     */
+    429: ErrorOut;
+    /**
+     * Temporarily unavailable (Retry-After)
+     */
+    503: ErrorOut;
+};
+
+export type AuthDeleteAccountError = AuthDeleteAccountErrors[keyof AuthDeleteAccountErrors];
+
+export type AuthDeleteAccountResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AuthDeleteAccountResponse = AuthDeleteAccountResponses[keyof AuthDeleteAccountResponses];
 
 export type AuthMeData = {
     body?: never;
