@@ -324,3 +324,27 @@ def test_stats_of_an_empty_journal(client: TestClient, auth_headers: dict[str, s
         "moods": [],
         "top_tags": [],
     }
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("json", "e.json"), ("markdown", "e.zip")])
+def test_starred_survives_export_and_import_into_another_account(
+    client: TestClient,
+    client_factory: Any,
+    make_user: Any,
+    auth_headers: dict[str, str],
+    fmt: str,
+    name: str,
+) -> None:
+    from apps.api.tests.conftest import login
+
+    _create(client, auth_headers, title="starred one", starred=True)
+    _create(client, auth_headers, title="plain one")
+    export = client.get("/api/entries/export", params={"format": fmt}, headers=auth_headers)
+    other = client_factory()
+    bob = login(other, make_user().email)
+    answer = other.post("/api/entries/import", files={"file": (name, export.content)}, headers=bob)
+    assert answer.json() == {"created": 2, "skipped": 0, "unsupported": 0}
+    assert {e["title"]: e["starred"] for e in _list(other, bob)} == {
+        "starred one": True,
+        "plain one": False,
+    }
