@@ -9,13 +9,14 @@ service.py on the ORM, in the thread pool. Every statement here is scoped to one
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, tuple_
+from sqlalchemy import bindparam, extract, func, select, tuple_
 
 from apps.api.app.db.reader import Reader
 from apps.api.app.entries import cursor as cursors
-from apps.api.app.entries import search
+from apps.api.app.entries import search, snippets
 from apps.api.app.entries.filters import Filters
 from apps.api.app.entries.models import Entry, EntryTag
 from apps.api.app.entries.search import AnySelect
@@ -28,6 +29,7 @@ _COLUMNS = (
     Entry.body,
     Entry.tags,
     Entry.mood,
+    Entry.starred,
     Entry.entry_date,
     Entry.created_at,
     Entry.updated_at,
@@ -54,9 +56,9 @@ _ONE = select(*_COLUMNS).where(Entry.id == bindparam("id"), Entry.user_id == bin
 _KEYS = tuple(column.key for column in _COLUMNS)
 
 
-def _dicts(rows: list[Any]) -> list[dict[str, Any]]:
+def _dicts(rows: list[Any], keys: tuple[str, ...] = _KEYS) -> list[dict[str, Any]]:
     # zip over the known column names: Row._asdict() costs five times as much per row.
-    return [dict(zip(_KEYS, row, strict=True)) for row in rows]
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 def _filtered(user_id: uuid.UUID, filters: Filters) -> AnySelect:
@@ -73,6 +75,10 @@ def _filtered(user_id: uuid.UUID, filters: Filters) -> AnySelect:
         query = query.where(Entry.entry_date >= filters.date_from)
     if filters.date_to:
         query = query.where(Entry.entry_date <= filters.date_to)
+    if filters.starred is not None:
+        query = query.where(Entry.starred.is_(filters.starred))
+    if filters.mood is not None:
+        query = query.where(Entry.mood == filters.mood)
     return query
 
 
@@ -92,11 +98,16 @@ async def list_entries(
         if searched is None:  # only punctuation: nothing can match
             return [], None
         offset = cursors.decode_offset(cursor) if cursor is not None else 0
+        keys = _KEYS
+        if reader.engine.dialect.name != "postgresql":
+            searched, keys = searched.add_columns(search.FTS_ROWID), (*_KEYS, "fts_rowid")
         rows = await reader.all(searched.order_by(*_ORDER).offset(offset).limit(limit + 1))
         next_cursor = cursors.encode_offset(offset + limit) if len(rows) > limit else None
-        return _dicts(rows[:limit]), next_cursor
+        items = _dicts(rows[:limit], keys)
+        await snippets.attach(reader, user_id, items, filters.q)
+        return items, next_cursor
     key = cursors.decode_key(cursor) if cursor is not None else None
-    if filters.tag or filters.date_from or filters.date_to:
+    if filters.narrows:
         query = _filtered(user_id, filters)
         if key is not None:
             query = query.where(tuple_(*key) > _KEY)
@@ -121,6 +132,27 @@ async def get_entry(reader: Reader, user_id: uuid.UUID, entry_id: str) -> dict[s
         raise NotFound("Entry not found")
     (entry,) = _dicts([row])
     return entry
+
+
+ON_THIS_DAY_LIMIT = 100
+
+
+async def on_this_day(reader: Reader, user_id: uuid.UUID, day: date) -> list[dict[str, Any]]:
+    """Entries of the same month and day in earlier years, newest first (at most 100).
+    Exact month and day only: on 29 February that is earlier 29 Februaries, and a 29
+    February entry is not shown on 28 February or 1 March of other years."""
+    rows = await reader.all(
+        select(*_COLUMNS)
+        .where(
+            Entry.user_id == user_id,
+            Entry.entry_date < date(day.year, 1, 1),
+            extract("month", Entry.entry_date) == day.month,
+            extract("day", Entry.entry_date) == day.day,
+        )
+        .order_by(*_ORDER)
+        .limit(ON_THIS_DAY_LIMIT)
+    )
+    return _dicts(rows)
 
 
 async def tag_counts(reader: Reader, user_id: uuid.UUID) -> list[tuple[str, int]]:

@@ -12,23 +12,30 @@ from apps.api.app.auth.dependencies import CsrfProtected, CurrentUser, SettingsD
 from apps.api.app.db.base import utcnow
 from apps.api.app.db.reader import ReaderDep
 from apps.api.app.db.session import DbSession
-from apps.api.app.entries import queries, service, transfer
+from apps.api.app.entries import queries, service, transfer, views
 from apps.api.app.entries.filters import Filters
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import (
+    CalendarOut,
     EntryCreate,
     EntryOut,
     EntryPage,
     EntryPatch,
     EntryReplace,
     IsoDate,
+    Month,
+    OnThisDayOut,
+    StatsOut,
     TagCount,
+    TagRename,
 )
 from apps.api.app.http import client_ip
 from apps.api.app.strings import NulFreeStr
+from apps.api.app.timezones import today_in
 
 router = APIRouter(prefix="/api/entries", tags=["entries"])
 tags_router = APIRouter(prefix="/api/tags", tags=["entries"])
+stats_router = APIRouter(prefix="/api/stats", tags=["entries"])
 
 
 def valid_owned_entry(entry_id: str, user: CurrentUser, db: DbSession) -> Entry:
@@ -56,8 +63,12 @@ async def list_entries(
     tag: Annotated[NulFreeStr | None, Query(max_length=50)] = None,
     date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
     date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
+    starred: Annotated[bool | None, Query(description="Only starred (true) or not")] = None,
+    mood: Annotated[int | None, Query(ge=1, le=5)] = None,
 ) -> EntryPage:
-    filters = Filters(q=q, tag=tag, date_from=date_from, date_to=date_to)
+    filters = Filters(
+        q=q, tag=tag, date_from=date_from, date_to=date_to, starred=starred, mood=mood
+    )
     rows, next_cursor = await queries.list_entries(
         reader, user.id, limit=limit, cursor=cursor, filters=filters
     )
@@ -111,13 +122,47 @@ def export_entries(
 
 @router.post("/import", response_model=transfer.ImportResult, dependencies=[CsrfProtected])
 def import_entries(
-    file: Annotated[UploadFile, File(description="A JSON export or a markdown zip export")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="A Journal JSON or markdown zip export, a Day One export (its zip or "
+            "Journal.json) or a jrnl JSON export; detected by content"
+        ),
+    ],
     user: CurrentUser,
     db: DbSession,
 ) -> transfer.ImportResult:
     """Add the entries of an export file. Idempotent: entries already here are skipped."""
-    entries = transfer.parse_import(file.file.read())
-    return transfer.import_entries(db, user.id, entries)
+    entries, unsupported = transfer.read_import(file.file.read())
+    return transfer.import_entries(db, user.id, entries, unsupported=unsupported)
+
+
+# Declared before "/{entry_id}", which would otherwise take these names as ids.
+@router.get("/calendar", response_model=CalendarOut)
+async def calendar(
+    user: CurrentUser,
+    reader: ReaderDep,
+    month: Annotated[
+        Month | None, Query(description="YYYY-MM; defaults to this month (profile time zone)")
+    ] = None,
+) -> CalendarOut:
+    first = month or today_in(user.timezone).replace(day=1)
+    days = await views.calendar(reader, user.id, first)
+    return CalendarOut.model_validate({"month": first.strftime("%Y-%m"), "days": days})
+
+
+@router.get("/on-this-day", response_model=OnThisDayOut)
+async def on_this_day(
+    user: CurrentUser,
+    reader: ReaderDep,
+    date: Annotated[
+        IsoDate | None, Query(description="YYYY-MM-DD; defaults to today (profile time zone)")
+    ] = None,
+) -> OnThisDayOut:
+    """Entries of the same month and day in earlier years, newest first (at most 100); on
+    29 February only earlier 29 Februaries."""
+    day = date or today_in(user.timezone)
+    return OnThisDayOut.model_validate({"items": await queries.on_this_day(reader, user.id, day)})
 
 
 @router.get("/{entry_id}", response_model=EntryOut)
@@ -167,3 +212,24 @@ def delete_entry(entry: OwnedEntry, db: DbSession) -> Response:
 async def list_tags(user: CurrentUser, reader: ReaderDep) -> list[TagCount]:
     counts = await queries.tag_counts(reader, user.id)
     return [TagCount(name=name, count=count) for name, count in counts]
+
+
+@tags_router.patch("/{name:path}", response_model=TagCount, dependencies=[CsrfProtected])
+def rename_tag(name: str, data: TagRename, user: CurrentUser, db: DbSession) -> TagCount:
+    """Rename a tag on every entry of yours; into an existing tag, the two merge."""
+    count = service.rename_tag(db, user.id, name, data.name)
+    return TagCount(name=data.name, count=count)
+
+
+@tags_router.delete(
+    "/{name:path}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[CsrfProtected]
+)
+def delete_tag(name: str, user: CurrentUser, db: DbSession) -> Response:
+    """Remove a tag from every entry of yours (the entries stay)."""
+    service.delete_tag(db, user.id, name)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@stats_router.get("", response_model=StatsOut)
+async def stats(user: CurrentUser, reader: ReaderDep) -> StatsOut:
+    return StatsOut.model_validate(await views.stats(reader, user.id, today_in(user.timezone)))

@@ -50,6 +50,19 @@ def _iso_date_only(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def _first_of_month(value: object) -> date:
+    """``YYYY-MM`` → the first day of that month."""
+    match = _MONTH.fullmatch(value) if isinstance(value, str) else None
+    if match is None or not (int(match[1]) >= 1 and 1 <= int(match[2]) <= 12):
+        raise ValueError("must be a month written YYYY-MM")
+    return date(int(match[1]), int(match[2]), 1)
+
+
+Month = Annotated[date, BeforeValidator(_first_of_month)]
 Tags = Annotated[list[NulFreeStr], Field(max_length=MAX_TAGS), AfterValidator(_normalise_tags)]
 Title = Annotated[str, StringConstraints(max_length=MAX_TITLE_LENGTH, strip_whitespace=True), NoNul]
 Body = Annotated[str, StringConstraints(max_length=MAX_BODY_LENGTH), NoNul]
@@ -73,6 +86,7 @@ class EntryCreate(_HasContent):
     body: Body = ""
     tags: Tags = []
     mood: Mood | None = None
+    starred: bool = False
     entry_date: IsoDate | None = Field(None, description="Defaults to today (UTC)")
 
 
@@ -85,6 +99,7 @@ class EntryReplace(_HasContent):
     body: Body
     tags: Tags
     mood: Mood | None
+    starred: bool = Field(False, description="Replaced too: omitted means not starred")
     entry_date: IsoDate
 
 
@@ -97,11 +112,12 @@ class EntryPatch(_HasContent):
     body: Body | None = None
     tags: Tags | None = None
     mood: Mood | None = None
+    starred: bool | None = None
     entry_date: IsoDate | None = None
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> EntryPatch:
-        for name in ("title", "body", "tags", "entry_date"):
+        for name in ("title", "body", "tags", "starred", "entry_date"):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         return self
@@ -115,13 +131,30 @@ class EntryOut(BaseModel):
     body: str
     tags: list[str]
     mood: int | None
+    starred: bool
     entry_date: date
     created_at: datetime
     updated_at: datetime
 
 
+class Snippet(BaseModel):
+    """A passage of the title or body around the matched words: plain text (never HTML)
+    and the matched words' places in it, as [start, end) offsets in code points (Python
+    string indices; JavaScript strings count UTF-16 units, which differ only outside the
+    Basic Multilingual Plane)."""
+
+    text: str
+    marks: list[tuple[int, int]]
+
+
+class EntryListItem(EntryOut):
+    snippet: Snippet | None = Field(
+        None, description="Only with `q`: where the entry matches (title or body)"
+    )
+
+
 class EntryPage(BaseModel):
-    items: list[EntryOut]
+    items: list[EntryListItem]
     next_cursor: str | None = Field(
         description="Pass as `cursor` to get the next page; null on the last page"
     )
@@ -130,3 +163,52 @@ class EntryPage(BaseModel):
 class TagCount(BaseModel):
     name: str
     count: int
+
+
+def _one_tag(value: str) -> str:
+    (name,) = _normalise_tags([value])
+    return name
+
+
+class TagRename(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, NoNul, AfterValidator(_one_tag)] = Field(
+        description="The new name (trimmed, lower-cased); an existing tag is merged into"
+    )
+
+
+class CalendarDay(BaseModel):
+    date: date
+    count: int
+    mood: float | None = Field(description="Average mood of the day's entries; null if none")
+
+
+class CalendarOut(BaseModel):
+    month: str = Field(description="YYYY-MM")
+    days: list[CalendarDay] = Field(description="Only the days that hold entries, in order")
+
+
+class OnThisDayOut(BaseModel):
+    items: list[EntryOut]
+
+
+class MoodMonth(BaseModel):
+    month: str = Field(description="YYYY-MM")
+    average: float
+    count: int = Field(description="Entries of the month with a mood")
+
+
+class StatsOut(BaseModel):
+    entries: int
+    words: int = Field(
+        description="Words of titles and bodies: runs of non-space characters that hold a "
+        "letter or a digit"
+    )
+    current_streak: int = Field(
+        description="Consecutive days with an entry ending today or yesterday (profile time zone)"
+    )
+    longest_streak: int
+    first_entry_date: date | None
+    moods: list[MoodMonth] = Field(description="Per month with moods, oldest first")
+    top_tags: list[TagCount] = Field(description="The ten most used tags")

@@ -2,7 +2,7 @@
 
 import { type Client, type ClientMeta, formDataBodySerializer, type Options as Options2, type RequestResult, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangeEmailData, AuthChangeEmailErrors, AuthChangeEmailResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthConfirmEmailData, AuthConfirmEmailErrors, AuthConfirmEmailResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthDeleteAccountData, AuthDeleteAccountErrors, AuthDeleteAccountResponses, AuthDeletePasskeyData, AuthDeletePasskeyErrors, AuthDeletePasskeyResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthListActivityData, AuthListActivityErrors, AuthListActivityResponses, AuthListPasskeysData, AuthListPasskeysErrors, AuthListPasskeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginMfaData, AuthLoginMfaErrors, AuthLoginMfaResponses, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthMfaStatusData, AuthMfaStatusErrors, AuthMfaStatusResponses, AuthPasskeyLoginOptionsData, AuthPasskeyLoginOptionsErrors, AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginVerifyData, AuthPasskeyLoginVerifyErrors, AuthPasskeyLoginVerifyResponses, AuthPasskeyRegisterOptionsData, AuthPasskeyRegisterOptionsErrors, AuthPasskeyRegisterOptionsResponses, AuthPasskeyRegisterVerifyData, AuthPasskeyRegisterVerifyErrors, AuthPasskeyRegisterVerifyResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegenerateRecoveryCodesData, AuthRegenerateRecoveryCodesErrors, AuthRegenerateRecoveryCodesResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRenamePasskeyData, AuthRenamePasskeyErrors, AuthRenamePasskeyResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthTotpConfirmData, AuthTotpConfirmErrors, AuthTotpConfirmResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
+import type { AuthChangeEmailData, AuthChangeEmailErrors, AuthChangeEmailResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthConfirmEmailData, AuthConfirmEmailErrors, AuthConfirmEmailResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthDeleteAccountData, AuthDeleteAccountErrors, AuthDeleteAccountResponses, AuthDeletePasskeyData, AuthDeletePasskeyErrors, AuthDeletePasskeyResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthListActivityData, AuthListActivityErrors, AuthListActivityResponses, AuthListPasskeysData, AuthListPasskeysErrors, AuthListPasskeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginMfaData, AuthLoginMfaErrors, AuthLoginMfaResponses, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthMfaStatusData, AuthMfaStatusErrors, AuthMfaStatusResponses, AuthPasskeyLoginOptionsData, AuthPasskeyLoginOptionsErrors, AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginVerifyData, AuthPasskeyLoginVerifyErrors, AuthPasskeyLoginVerifyResponses, AuthPasskeyRegisterOptionsData, AuthPasskeyRegisterOptionsErrors, AuthPasskeyRegisterOptionsResponses, AuthPasskeyRegisterVerifyData, AuthPasskeyRegisterVerifyErrors, AuthPasskeyRegisterVerifyResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegenerateRecoveryCodesData, AuthRegenerateRecoveryCodesErrors, AuthRegenerateRecoveryCodesResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRenamePasskeyData, AuthRenamePasskeyErrors, AuthRenamePasskeyResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthTotpConfirmData, AuthTotpConfirmErrors, AuthTotpConfirmResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCalendarData, EntriesCalendarErrors, EntriesCalendarResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesDeleteTagData, EntriesDeleteTagErrors, EntriesDeleteTagResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesOnThisDayData, EntriesOnThisDayErrors, EntriesOnThisDayResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesRenameTagData, EntriesRenameTagErrors, EntriesRenameTagResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, EntriesStatsData, EntriesStatsErrors, EntriesStatsResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -446,6 +446,15 @@ export const entriesCreateEntry = <ThrowOnError extends boolean = true>(options:
 });
 
 /**
+ * Calendar
+ */
+export const entriesCalendar = <ThrowOnError extends boolean = true>(options?: Options<EntriesCalendarData, ThrowOnError>): RequestResult<EntriesCalendarResponses, EntriesCalendarErrors, ThrowOnError> => (options?.client ?? client).get<EntriesCalendarResponses, EntriesCalendarErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/entries/calendar',
+    ...options
+});
+
+/**
  * Export Entries
  *
  * Everything, streamed: one JSON document, or a zip of markdown files. The export is
@@ -471,6 +480,18 @@ export const entriesImportEntries = <ThrowOnError extends boolean = true>(option
         'Content-Type': null,
         ...options.headers
     }
+});
+
+/**
+ * On This Day
+ *
+ * Entries of the same month and day in earlier years, newest first (at most 100); on
+ * 29 February only earlier 29 Februaries.
+ */
+export const entriesOnThisDay = <ThrowOnError extends boolean = true>(options?: Options<EntriesOnThisDayData, ThrowOnError>): RequestResult<EntriesOnThisDayResponses, EntriesOnThisDayErrors, ThrowOnError> => (options?.client ?? client).get<EntriesOnThisDayResponses, EntriesOnThisDayErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/entries/on-this-day',
+    ...options
 });
 
 /**
@@ -526,10 +547,45 @@ export const entriesReplaceEntry = <ThrowOnError extends boolean = true>(options
 export const operationsHealth = <ThrowOnError extends boolean = true>(options?: Options<OperationsHealthData, ThrowOnError>): RequestResult<OperationsHealthResponses, OperationsHealthErrors, ThrowOnError> => (options?.client ?? client).get<OperationsHealthResponses, OperationsHealthErrors, ThrowOnError>({ url: '/api/health', ...options });
 
 /**
+ * Stats
+ */
+export const entriesStats = <ThrowOnError extends boolean = true>(options?: Options<EntriesStatsData, ThrowOnError>): RequestResult<EntriesStatsResponses, EntriesStatsErrors, ThrowOnError> => (options?.client ?? client).get<EntriesStatsResponses, EntriesStatsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/stats',
+    ...options
+});
+
+/**
  * List Tags
  */
 export const entriesListTags = <ThrowOnError extends boolean = true>(options?: Options<EntriesListTagsData, ThrowOnError>): RequestResult<EntriesListTagsResponses, EntriesListTagsErrors, ThrowOnError> => (options?.client ?? client).get<EntriesListTagsResponses, EntriesListTagsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/tags',
     ...options
+});
+
+/**
+ * Delete Tag
+ *
+ * Remove a tag from every entry of yours (the entries stay).
+ */
+export const entriesDeleteTag = <ThrowOnError extends boolean = true>(options: Options<EntriesDeleteTagData, ThrowOnError>): RequestResult<EntriesDeleteTagResponses, EntriesDeleteTagErrors, ThrowOnError> => (options.client ?? client).delete<EntriesDeleteTagResponses, EntriesDeleteTagErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tags/{name}',
+    ...options
+});
+
+/**
+ * Rename Tag
+ *
+ * Rename a tag on every entry of yours; into an existing tag, the two merge.
+ */
+export const entriesRenameTag = <ThrowOnError extends boolean = true>(options: Options<EntriesRenameTagData, ThrowOnError>): RequestResult<EntriesRenameTagResponses, EntriesRenameTagErrors, ThrowOnError> => (options.client ?? client).patch<EntriesRenameTagResponses, EntriesRenameTagErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tags/{name}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });

@@ -63,9 +63,47 @@ export type BodyEntriesImportEntries = {
     /**
      * File
      *
-     * A JSON export or a markdown zip export
+     * A Journal JSON or markdown zip export, a Day One export (its zip or Journal.json) or a jrnl JSON export; detected by content
      */
     file: Blob | File;
+};
+
+/**
+ * CalendarDay
+ */
+export type CalendarDay = {
+    /**
+     * Count
+     */
+    count: number;
+    /**
+     * Date
+     */
+    date: string;
+    /**
+     * Mood
+     *
+     * Average mood of the day's entries; null if none
+     */
+    mood: number | null;
+};
+
+/**
+ * CalendarOut
+ */
+export type CalendarOut = {
+    /**
+     * Days
+     *
+     * Only the days that hold entries, in order
+     */
+    days: Array<CalendarDay>;
+    /**
+     * Month
+     *
+     * YYYY-MM
+     */
+    month: string;
 };
 
 /**
@@ -159,6 +197,10 @@ export type EntryCreate = {
      */
     mood?: number | null;
     /**
+     * Starred
+     */
+    starred?: boolean;
+    /**
      * Tags
      */
     tags?: Array<string>;
@@ -166,6 +208,52 @@ export type EntryCreate = {
      * Title
      */
     title?: string;
+};
+
+/**
+ * EntryListItem
+ */
+export type EntryListItem = {
+    /**
+     * Body
+     */
+    body: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Entry Date
+     */
+    entry_date: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Mood
+     */
+    mood: number | null;
+    /**
+     * Only with `q`: where the entry matches (title or body)
+     */
+    snippet?: Snippet | null;
+    /**
+     * Starred
+     */
+    starred: boolean;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
 };
 
 /**
@@ -193,6 +281,10 @@ export type EntryOut = {
      */
     mood: number | null;
     /**
+     * Starred
+     */
+    starred: boolean;
+    /**
      * Tags
      */
     tags: Array<string>;
@@ -213,7 +305,7 @@ export type EntryPage = {
     /**
      * Items
      */
-    items: Array<EntryOut>;
+    items: Array<EntryListItem>;
     /**
      * Next Cursor
      *
@@ -240,6 +332,10 @@ export type EntryPatch = {
      * Mood
      */
     mood?: number | null;
+    /**
+     * Starred
+     */
+    starred?: boolean | null;
     /**
      * Tags
      */
@@ -268,6 +364,12 @@ export type EntryReplace = {
      * Mood
      */
     mood: number | null;
+    /**
+     * Starred
+     *
+     * Replaced too: omitted means not starred
+     */
+    starred?: boolean;
     /**
      * Tags
      */
@@ -334,6 +436,12 @@ export type ImportResult = {
      * Entries already present (same id): left unchanged
      */
     skipped: number;
+    /**
+     * Unsupported
+     *
+     * Items not imported: photos, videos, audio, PDFs (Day One)
+     */
+    unsupported?: number;
 };
 
 /**
@@ -397,6 +505,38 @@ export type MfaStatusOut = {
      * Totp
      */
     totp: boolean;
+};
+
+/**
+ * MoodMonth
+ */
+export type MoodMonth = {
+    /**
+     * Average
+     */
+    average: number;
+    /**
+     * Count
+     *
+     * Entries of the month with a mood
+     */
+    count: number;
+    /**
+     * Month
+     *
+     * YYYY-MM
+     */
+    month: string;
+};
+
+/**
+ * OnThisDayOut
+ */
+export type OnThisDayOut = {
+    /**
+     * Items
+     */
+    items: Array<EntryOut>;
 };
 
 /**
@@ -479,6 +619,10 @@ export type ProfileUpdate = {
      * Notify New Device
      */
     notify_new_device?: boolean | null;
+    /**
+     * Timezone
+     */
+    timezone?: string | null;
 };
 
 /**
@@ -592,6 +736,70 @@ export type SessionOut = {
 };
 
 /**
+ * Snippet
+ *
+ * A passage of the title or body around the matched words: plain text (never HTML)
+ * and the matched words' places in it, as [start, end) offsets in code points (Python
+ * string indices; JavaScript strings count UTF-16 units, which differ only outside the
+ * Basic Multilingual Plane).
+ */
+export type Snippet = {
+    /**
+     * Marks
+     */
+    marks: Array<[
+        number,
+        number
+    ]>;
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * StatsOut
+ */
+export type StatsOut = {
+    /**
+     * Current Streak
+     *
+     * Consecutive days with an entry ending today or yesterday (profile time zone)
+     */
+    current_streak: number;
+    /**
+     * Entries
+     */
+    entries: number;
+    /**
+     * First Entry Date
+     */
+    first_entry_date: string | null;
+    /**
+     * Longest Streak
+     */
+    longest_streak: number;
+    /**
+     * Moods
+     *
+     * Per month with moods, oldest first
+     */
+    moods: Array<MoodMonth>;
+    /**
+     * Top Tags
+     *
+     * The ten most used tags
+     */
+    top_tags: Array<TagCount>;
+    /**
+     * Words
+     *
+     * Words of titles and bodies: runs of non-space characters that hold a letter or a digit
+     */
+    words: number;
+};
+
+/**
  * TagCount
  */
 export type TagCount = {
@@ -601,6 +809,18 @@ export type TagCount = {
     count: number;
     /**
      * Name
+     */
+    name: string;
+};
+
+/**
+ * TagRename
+ */
+export type TagRename = {
+    /**
+     * Name
+     *
+     * The new name (trimmed, lower-cased); an existing tag is merged into
      */
     name: string;
 };
@@ -691,6 +911,12 @@ export type UserOut = {
      * Notify New Device
      */
     notify_new_device: boolean;
+    /**
+     * Timezone
+     *
+     * IANA time zone name; the user's calendar day
+     */
+    timezone: string;
 };
 
 /**
@@ -2374,6 +2600,16 @@ export type EntriesListEntriesData = {
          * To
          */
         to?: string | null;
+        /**
+         * Starred
+         *
+         * Only starred (true) or not
+         */
+        starred?: boolean | null;
+        /**
+         * Mood
+         */
+        mood?: number | null;
     };
     url: '/api/entries';
 };
@@ -2448,6 +2684,46 @@ export type EntriesCreateEntryResponses = {
 };
 
 export type EntriesCreateEntryResponse = EntriesCreateEntryResponses[keyof EntriesCreateEntryResponses];
+
+export type EntriesCalendarData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Month
+         *
+         * YYYY-MM; defaults to this month (profile time zone)
+         */
+        month?: string | null;
+    };
+    url: '/api/entries/calendar';
+};
+
+export type EntriesCalendarErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type EntriesCalendarError = EntriesCalendarErrors[keyof EntriesCalendarErrors];
+
+export type EntriesCalendarResponses = {
+    /**
+     * Successful Response
+     */
+    200: CalendarOut;
+};
+
+export type EntriesCalendarResponse = EntriesCalendarResponses[keyof EntriesCalendarResponses];
 
 export type EntriesExportEntriesData = {
     body?: never;
@@ -2529,6 +2805,46 @@ export type EntriesImportEntriesResponses = {
 };
 
 export type EntriesImportEntriesResponse = EntriesImportEntriesResponses[keyof EntriesImportEntriesResponses];
+
+export type EntriesOnThisDayData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Date
+         *
+         * YYYY-MM-DD; defaults to today (profile time zone)
+         */
+        date?: string | null;
+    };
+    url: '/api/entries/on-this-day';
+};
+
+export type EntriesOnThisDayErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type EntriesOnThisDayError = EntriesOnThisDayErrors[keyof EntriesOnThisDayErrors];
+
+export type EntriesOnThisDayResponses = {
+    /**
+     * Successful Response
+     */
+    200: OnThisDayOut;
+};
+
+export type EntriesOnThisDayResponse = EntriesOnThisDayResponses[keyof EntriesOnThisDayResponses];
 
 export type EntriesDeleteEntryData = {
     body?: never;
@@ -2791,6 +3107,39 @@ export type OperationsHealthResponses = {
 
 export type OperationsHealthResponse = OperationsHealthResponses[keyof OperationsHealthResponses];
 
+export type EntriesStatsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/stats';
+};
+
+export type EntriesStatsErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type EntriesStatsError = EntriesStatsErrors[keyof EntriesStatsErrors];
+
+export type EntriesStatsResponses = {
+    /**
+     * Successful Response
+     */
+    200: StatsOut;
+};
+
+export type EntriesStatsResponse = EntriesStatsResponses[keyof EntriesStatsResponses];
+
 export type EntriesListTagsData = {
     body?: never;
     path?: never;
@@ -2825,3 +3174,111 @@ export type EntriesListTagsResponses = {
 };
 
 export type EntriesListTagsResponse = EntriesListTagsResponses[keyof EntriesListTagsResponses];
+
+export type EntriesDeleteTagData = {
+    body?: never;
+    path: {
+        /**
+         * Name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/tags/{name}';
+};
+
+export type EntriesDeleteTagErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type EntriesDeleteTagError = EntriesDeleteTagErrors[keyof EntriesDeleteTagErrors];
+
+export type EntriesDeleteTagResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type EntriesDeleteTagResponse = EntriesDeleteTagResponses[keyof EntriesDeleteTagResponses];
+
+export type EntriesRenameTagData = {
+    body: TagRename;
+    path: {
+        /**
+         * Name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/tags/{name}';
+};
+
+export type EntriesRenameTagErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type EntriesRenameTagError = EntriesRenameTagErrors[keyof EntriesRenameTagErrors];
+
+export type EntriesRenameTagResponses = {
+    /**
+     * Successful Response
+     */
+    200: TagCount;
+};
+
+export type EntriesRenameTagResponse = EntriesRenameTagResponses[keyof EntriesRenameTagResponses];
