@@ -22,7 +22,7 @@ test('sign in, write an entry, see it listed, edit and delete it', async ({ page
     'high',
   );
   await page.getByRole('button', { name: 'Save entry' }).click();
-  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   expect(
     await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
   ).toBeUndefined();
@@ -38,7 +38,14 @@ test('sign in, write an entry, see it listed, edit and delete it', async ({ page
   await page.screenshot({ path: 'test-results/journal-phone.png', fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
 
+  // A click opens the reading view (nothing to type in), with the markdown rendered.
   await card.getByRole('link', { name: /A walk by the river/ }).click();
+  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: 'A walk by the river' })).toBeVisible();
+  await expect(page.locator('.reading strong')).toHaveText('high');
+  await expect(page.getByLabel('Title')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   await page.getByLabel('Title').fill('A walk by the high river');
   await page.getByRole('button', { name: 'Save entry' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
@@ -75,7 +82,7 @@ test('search finds entries as you type; export downloads them; import is idempot
     await page.getByLabel('Title').fill(title!);
     await page.getByLabel('Entry (markdown)').fill(body!);
     await page.getByRole('button', { name: 'Save entry' }).click();
-    await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+    await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   }
   await page.getByRole('link', { name: 'Journal' }).click();
   await page.getByLabel('Search').fill('pears');

@@ -234,7 +234,7 @@ function Editor({
         leaving.current = true;
         window.clearTimeout(autosave.current);
         clearDraft(draftKey);
-        navigate(`/entries/${created.entry.id}`, { replace: true });
+        navigate(`/entries/${created.entry.id}/edit`, { replace: true });
       }
     } catch (err) {
       saveDraft(draftKey, form, baseEtag); // not saved on the server: keep it on this device
@@ -437,6 +437,15 @@ function Editor({
         <Button type="submit" disabled={busy || empty}>
           {busy ? 'Saving…' : 'Save entry'}
         </Button>
+        {entry ? (
+          <Button
+            type="button"
+            variant="secondary"
+            onClick={() => navigate(`/entries/${entry.id}`)}
+          >
+            View entry
+          </Button>
+        ) : null}
         <Button type="button" variant="secondary" onClick={() => navigate('/')}>
           Back to journal
         </Button>

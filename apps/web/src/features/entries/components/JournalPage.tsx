@@ -5,6 +5,8 @@ import { Button } from '../../../components/ui/Button';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import type { EntryOut } from '../../../lib/api-client';
 import { useEntries, useTags, type EntryFilters } from '../api';
+import { excerpt } from '../excerpt';
+import { entryTitle } from '../format';
 import { moodLabel } from '../mood';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, {
@@ -15,15 +17,6 @@ const dateFormat = new Intl.DateTimeFormat(undefined, {
   timeZone: 'UTC',
 });
 
-function excerpt(body: string, length = 220): string {
-  const plain = body
-    .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/[#>*_`~[\]()!-]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return plain.length > length ? `${plain.slice(0, length)}…` : plain;
-}
-
 function EntryCard({ entry }: { entry: EntryOut }) {
   const mood = moodLabel(entry.mood);
   return (
@@ -33,7 +26,7 @@ function EntryCard({ entry }: { entry: EntryOut }) {
           <time dateTime={entry.entry_date}>{dateFormat.format(new Date(entry.entry_date))}</time>
           {mood ? <span className="mood">{mood}</span> : null}
         </div>
-        <h2>{entry.title || 'Untitled'}</h2>
+        <h2>{entryTitle(entry)}</h2>
         {entry.body ? <p className="excerpt">{excerpt(entry.body)}</p> : null}
       </Link>
       {entry.tags.length ? (
