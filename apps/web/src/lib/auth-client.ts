@@ -20,7 +20,9 @@ import { ApiError } from './api-error';
 export type AuthMode = 'cookie' | 'body';
 /** `unreachable`: the session could not be restored because the server did not answer. */
 export type AuthStatus = 'loading' | 'signedIn' | 'signedOut' | 'unreachable';
-export type AuthState = { status: AuthStatus; mode: AuthMode };
+/** Why the user is signed out: they asked to (`user`), or the server revoked this session. */
+export type SignOutReason = 'user' | 'revoked' | null;
+export type AuthState = { status: AuthStatus; mode: AuthMode; reason?: SignOutReason };
 
 type Listener = () => void;
 type ChannelMessage = { type: 'token'; accessToken: string } | { type: 'signedOut' };
@@ -106,7 +108,11 @@ export class AuthClient {
 
   private setState(next: Partial<AuthState>): void {
     const merged = { ...this.state, ...next };
-    if (merged.status !== this.state.status || merged.mode !== this.state.mode) {
+    if (
+      merged.status !== this.state.status ||
+      merged.mode !== this.state.mode ||
+      merged.reason !== this.state.reason
+    ) {
       this.state = merged;
       this.listeners.forEach((listener) => listener());
     }
@@ -122,24 +128,24 @@ export class AuthClient {
     if (this.mode === 'body' && answer.refresh_token) {
       this.storage.setItem(REFRESH_STORAGE_KEY, answer.refresh_token);
     }
-    this.setState({ status: 'signedIn' });
+    this.setState({ status: 'signedIn', reason: null });
     if (broadcast) this.channel?.postMessage({ type: 'token', accessToken: answer.access_token });
   }
 
   /** Forget the session locally (the server side is handled by `logout`). */
-  private signOutLocally(broadcast = true): void {
+  private signOutLocally(broadcast = true, reason: SignOutReason = null): void {
     this.accessToken = null;
     this.storage.removeItem(REFRESH_STORAGE_KEY);
-    this.setState({ status: 'signedOut' });
+    this.setState({ status: 'signedOut', reason });
     if (broadcast) this.channel?.postMessage({ type: 'signedOut' });
   }
 
   private onMessage(message: ChannelMessage): void {
     if (message.type === 'token') {
       this.accessToken = message.accessToken;
-      this.setState({ status: 'signedIn' });
+      this.setState({ status: 'signedIn', reason: null });
     } else {
-      this.signOutLocally(false);
+      this.signOutLocally(false, 'user');
     }
   }
 
@@ -188,7 +194,7 @@ export class AuthClient {
     } catch {
       // Unreachable or already gone: signing out locally is what the user asked for.
     } finally {
-      this.signOutLocally();
+      this.signOutLocally(true, 'user');
     }
   }
 
@@ -232,7 +238,11 @@ export class AuthClient {
       this.adopt(answer);
       return 'refreshed';
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) this.signOutLocally();
+      if (error instanceof ApiError && error.status === 401) {
+        // Revoked elsewhere (Devices, a password reset…) or reused: say so on the sign-in page.
+        const revoked = error.code === 'session_revoked' || error.code === 'refresh_reused';
+        this.signOutLocally(true, revoked ? 'revoked' : null);
+      }
       // Otherwise keep local state; the caller sees the original error.
       return error instanceof ApiError && error.isNetwork ? 'unreachable' : 'rejected';
     }

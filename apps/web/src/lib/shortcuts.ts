@@ -29,7 +29,7 @@ export function useShortcuts(map: ShortcutMap, enabled = true): void {
     if (!enabled) return;
     function onKeyDown(event: KeyboardEvent) {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (event.key !== 'Escape' && isTypingTarget(event.target)) return;
+      if (isTypingTarget(event.target)) return;
       if (document.querySelector('dialog[open]')) return;
       const handler = latest.current[event.key];
       if (!handler) return;

@@ -1,4 +1,10 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 
 import { api, type EntryCreate, type EntryOut, type EntryPatch } from '../../lib/api-client';
 import { queryKeys, type EntryListFilters } from '../../lib/query-keys';
@@ -23,6 +29,8 @@ export function useEntries(filters: EntryFilters) {
         })
       ).data,
     getNextPageParam: (page) => page.next_cursor ?? null,
+    // The previous results stay on screen while the next query (a new search) loads.
+    placeholderData: keepPreviousData,
   });
 }
 
