@@ -31,6 +31,7 @@ class Principal:
     email_verified_at: datetime | None
     notify_new_device: bool
     created_at: datetime
+    timezone: str
 
     @property
     def email_verified(self) -> bool:

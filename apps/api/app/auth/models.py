@@ -23,6 +23,8 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Mail the user when someone signs in from a device they have not used before.
     notify_new_device: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # IANA time zone name: "today" for streaks and on-this-day is the user's own day.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

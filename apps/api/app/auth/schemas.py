@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 
 from apps.api.app.auth.passwords import MAX_LENGTH
 from apps.api.app.strings import NoNul
+from apps.api.app.timezones import TimeZoneName
 
 
 def _normalise_email(value: str) -> str:
@@ -44,6 +45,7 @@ class UserOut(BaseModel):
     email_verified: bool
     notify_new_device: bool
     created_at: datetime
+    timezone: str = Field(description="IANA time zone name; the user's calendar day")
 
 
 class ProfileUpdate(BaseModel):
@@ -53,6 +55,7 @@ class ProfileUpdate(BaseModel):
         Annotated[str, StringConstraints(max_length=100, strip_whitespace=True), NoNul] | None
     ) = None
     notify_new_device: bool | None = None
+    timezone: TimeZoneName | None = None
 
 
 Password = Annotated[str, StringConstraints(max_length=MAX_LENGTH), NoNul]

@@ -172,7 +172,7 @@ def create_user(
 
 def update_profile(db: Session, user_id: uuid.UUID, changes: dict[str, object]) -> User:
     fresh = db.get_one(User, user_id)
-    for field_name in ("display_name", "notify_new_device"):
+    for field_name in ("display_name", "notify_new_device", "timezone"):
         if field_name in changes:
             setattr(fresh, field_name, changes[field_name])
     db.commit()

@@ -5,7 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from apps.api.app.db.base import Base, UTCDateTime, new_id, utcnow
@@ -16,6 +28,9 @@ class Entry(Base):
     __table_args__ = (
         # Serves the default listing order and keyset pagination per user.
         Index("ix_entries_user_order", "user_id", "entry_date", "created_at", "id"),
+        # An entry imported from another app (Day One uuid, jrnl content hash) is found
+        # again by this key, so importing the same file twice creates nothing.
+        Index("ix_entries_user_import_key", "user_id", "import_key", unique=True),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -25,6 +40,11 @@ class Entry(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     mood: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    starred: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Words of title and body (entries.words.count_words), kept on write so that the
+    # statistics never read the bodies.
+    word_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    import_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
     entry_date: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

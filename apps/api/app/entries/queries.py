@@ -28,6 +28,7 @@ _COLUMNS = (
     Entry.body,
     Entry.tags,
     Entry.mood,
+    Entry.starred,
     Entry.entry_date,
     Entry.created_at,
     Entry.updated_at,
@@ -73,6 +74,10 @@ def _filtered(user_id: uuid.UUID, filters: Filters) -> AnySelect:
         query = query.where(Entry.entry_date >= filters.date_from)
     if filters.date_to:
         query = query.where(Entry.entry_date <= filters.date_to)
+    if filters.starred is not None:
+        query = query.where(Entry.starred.is_(filters.starred))
+    if filters.mood is not None:
+        query = query.where(Entry.mood == filters.mood)
     return query
 
 
@@ -96,7 +101,7 @@ async def list_entries(
         next_cursor = cursors.encode_offset(offset + limit) if len(rows) > limit else None
         return _dicts(rows[:limit]), next_cursor
     key = cursors.decode_key(cursor) if cursor is not None else None
-    if filters.tag or filters.date_from or filters.date_to:
+    if filters.narrows:
         query = _filtered(user_id, filters)
         if key is not None:
             query = query.where(tuple_(*key) > _KEY)

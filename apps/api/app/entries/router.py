@@ -54,8 +54,12 @@ async def list_entries(
     tag: Annotated[NulFreeStr | None, Query(max_length=50)] = None,
     date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
     date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
+    starred: Annotated[bool | None, Query(description="Only starred (true) or not")] = None,
+    mood: Annotated[int | None, Query(ge=1, le=5)] = None,
 ) -> EntryPage:
-    filters = Filters(q=q, tag=tag, date_from=date_from, date_to=date_to)
+    filters = Filters(
+        q=q, tag=tag, date_from=date_from, date_to=date_to, starred=starred, mood=mood
+    )
     rows, next_cursor = await queries.list_entries(
         reader, user.id, limit=limit, cursor=cursor, filters=filters
     )

@@ -73,6 +73,7 @@ class EntryCreate(_HasContent):
     body: Body = ""
     tags: Tags = []
     mood: Mood | None = None
+    starred: bool = False
     entry_date: IsoDate | None = Field(None, description="Defaults to today (UTC)")
 
 
@@ -85,6 +86,7 @@ class EntryReplace(_HasContent):
     body: Body
     tags: Tags
     mood: Mood | None
+    starred: bool = Field(False, description="Replaced too: omitted means not starred")
     entry_date: IsoDate
 
 
@@ -97,11 +99,12 @@ class EntryPatch(_HasContent):
     body: Body | None = None
     tags: Tags | None = None
     mood: Mood | None = None
+    starred: bool | None = None
     entry_date: IsoDate | None = None
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> EntryPatch:
-        for name in ("title", "body", "tags", "entry_date"):
+        for name in ("title", "body", "tags", "starred", "entry_date"):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         return self
@@ -115,13 +118,30 @@ class EntryOut(BaseModel):
     body: str
     tags: list[str]
     mood: int | None
+    starred: bool
     entry_date: date
     created_at: datetime
     updated_at: datetime
 
 
+class Snippet(BaseModel):
+    """A passage of the title or body around the matched words: plain text (never HTML)
+    and the matched words' places in it, as [start, end) offsets in code points (Python
+    string indices; JavaScript strings count UTF-16 units, which differ only outside the
+    Basic Multilingual Plane)."""
+
+    text: str
+    marks: list[tuple[int, int]]
+
+
+class EntryListItem(EntryOut):
+    snippet: Snippet | None = Field(
+        None, description="Only with `q`: where the entry matches (title or body)"
+    )
+
+
 class EntryPage(BaseModel):
-    items: list[EntryOut]
+    items: list[EntryListItem]
     next_cursor: str | None = Field(
         description="Pass as `cursor` to get the next page; null on the last page"
     )

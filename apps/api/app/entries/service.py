@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from apps.api.app.db.base import utcnow
 from apps.api.app.entries.exceptions import EntryInvalid, VersionConflict
 from apps.api.app.entries.models import Entry, EntryTag
+from apps.api.app.entries.words import count_words
 from apps.api.app.errors import NotFound
 
 # ---- reads ----------------------------------------------------------------------------------
@@ -75,11 +76,13 @@ def create_entry(db: Session, user_id: uuid.UUID, data: dict[str, Any]) -> Entry
         title=data.get("title") or "",
         body=data.get("body") or "",
         mood=data.get("mood"),
+        starred=bool(data.get("starred")),
         entry_date=data.get("entry_date") or now.date(),
         created_at=now,
         updated_at=now,
     )
     set_tags(entry, data.get("tags") or [])
+    entry.word_count = count_words(entry.title, entry.body)
     db.add(entry)
     db.commit()
     return entry
@@ -87,9 +90,11 @@ def create_entry(db: Session, user_id: uuid.UUID, data: dict[str, Any]) -> Entry
 
 def update_entry(db: Session, entry: Entry, changes: dict[str, Any]) -> Entry:
     """Apply ``changes`` (already validated, only editable fields) and bump the version."""
-    for field in ("title", "body", "mood", "entry_date"):
+    for field in ("title", "body", "mood", "starred", "entry_date"):
         if field in changes:
             setattr(entry, field, changes[field])
+    if "title" in changes or "body" in changes:
+        entry.word_count = count_words(entry.title, entry.body)
     if "tags" in changes:
         set_tags(entry, changes["tags"])
     entry.updated_at = utcnow()

@@ -22,6 +22,7 @@ from apps.api.app.entries.exceptions import InvalidImport
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import Body, IsoDate, Mood, Tags, Title
 from apps.api.app.entries.service import check_has_content, set_tags
+from apps.api.app.entries.words import count_words
 from apps.api.app.errors import AppError
 
 EXPORT_FORMAT = "journal-export"
@@ -51,6 +52,7 @@ class ImportedEntry(BaseModel):
     body: Body = ""
     tags: Tags = []
     mood: Mood | None = None
+    starred: bool = False
     entry_date: IsoDate
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -71,6 +73,7 @@ def _entry_dict(entry: Entry) -> dict[str, Any]:
         "body": entry.body,
         "tags": entry.tags,
         "mood": entry.mood,
+        "starred": entry.starred,
         "entry_date": entry.entry_date.isoformat(),
         "created_at": entry.created_at.isoformat(),
         "updated_at": entry.updated_at.isoformat(),
@@ -116,7 +119,16 @@ def markdown_file(entry: Entry) -> tuple[str, str]:
     data = _entry_dict(entry)
     front = "\n".join(
         f"{key}: {_front_value(data[key])}"
-        for key in ("id", "title", "entry_date", "tags", "mood", "created_at", "updated_at")
+        for key in (
+            "id",
+            "title",
+            "entry_date",
+            "tags",
+            "mood",
+            "starred",
+            "created_at",
+            "updated_at",
+        )
     )
     name = f"{entry.entry_date.isoformat()}-{_slug(entry.title) or 'entry'}-{entry.id.hex[:8]}.md"
     return name, f"---\n{front}\n---\n\n{entry.body}\n"
@@ -370,6 +382,8 @@ def import_entries(
             title=item.title,
             body=item.body,
             mood=item.mood,
+            starred=item.starred,
+            word_count=count_words(item.title, item.body),
             entry_date=item.entry_date,
             created_at=_utc(item.created_at or stamp),
             updated_at=_utc(item.updated_at or stamp),

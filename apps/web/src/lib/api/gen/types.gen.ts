@@ -79,6 +79,10 @@ export type EntryCreate = {
      */
     mood?: number | null;
     /**
+     * Starred
+     */
+    starred?: boolean;
+    /**
      * Tags
      */
     tags?: Array<string>;
@@ -86,6 +90,52 @@ export type EntryCreate = {
      * Title
      */
     title?: string;
+};
+
+/**
+ * EntryListItem
+ */
+export type EntryListItem = {
+    /**
+     * Body
+     */
+    body: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Entry Date
+     */
+    entry_date: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Mood
+     */
+    mood: number | null;
+    /**
+     * Only with `q`: where the entry matches (title or body)
+     */
+    snippet?: Snippet | null;
+    /**
+     * Starred
+     */
+    starred: boolean;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
 };
 
 /**
@@ -113,6 +163,10 @@ export type EntryOut = {
      */
     mood: number | null;
     /**
+     * Starred
+     */
+    starred: boolean;
+    /**
      * Tags
      */
     tags: Array<string>;
@@ -133,7 +187,7 @@ export type EntryPage = {
     /**
      * Items
      */
-    items: Array<EntryOut>;
+    items: Array<EntryListItem>;
     /**
      * Next Cursor
      *
@@ -160,6 +214,10 @@ export type EntryPatch = {
      * Mood
      */
     mood?: number | null;
+    /**
+     * Starred
+     */
+    starred?: boolean | null;
     /**
      * Tags
      */
@@ -188,6 +246,12 @@ export type EntryReplace = {
      * Mood
      */
     mood: number | null;
+    /**
+     * Starred
+     *
+     * Replaced too: omitted means not starred
+     */
+    starred?: boolean;
     /**
      * Tags
      */
@@ -278,6 +342,10 @@ export type ProfileUpdate = {
      * Notify New Device
      */
     notify_new_device?: boolean | null;
+    /**
+     * Timezone
+     */
+    timezone?: string | null;
 };
 
 /**
@@ -375,6 +443,28 @@ export type SessionOut = {
 };
 
 /**
+ * Snippet
+ *
+ * A passage of the title or body around the matched words: plain text (never HTML)
+ * and the matched words' places in it, as [start, end) offsets in code points (Python
+ * string indices; JavaScript strings count UTF-16 units, which differ only outside the
+ * Basic Multilingual Plane).
+ */
+export type Snippet = {
+    /**
+     * Marks
+     */
+    marks: Array<[
+        number,
+        number
+    ]>;
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
  * TagCount
  */
 export type TagCount = {
@@ -446,6 +536,12 @@ export type UserOut = {
      * Notify New Device
      */
     notify_new_device: boolean;
+    /**
+     * Timezone
+     *
+     * IANA time zone name; the user's calendar day
+     */
+    timezone: string;
 };
 
 /**
@@ -1247,6 +1343,16 @@ export type EntriesListEntriesData = {
          * To
          */
         to?: string | null;
+        /**
+         * Starred
+         *
+         * Only starred (true) or not
+         */
+        starred?: boolean | null;
+        /**
+         * Mood
+         */
+        mood?: number | null;
     };
     url: '/api/entries';
 };
