@@ -9,6 +9,8 @@ export type EntryListFilters = {
   tag?: string;
   from?: string;
   to?: string;
+  starred?: boolean;
+  mood?: number;
 };
 
 export const queryKeys = {

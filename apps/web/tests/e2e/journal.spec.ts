@@ -13,7 +13,7 @@ test('sign in, write an entry, see it listed, edit and delete it', async ({ page
   await page.getByRole('link', { name: 'New entry' }).click();
   await page.getByLabel('Title').fill('A walk by the river');
   await page.getByLabel('Tags').fill('Outdoors, calm');
-  await page.getByLabel('Mood').selectOption('4');
+  await page.getByRole('group', { name: 'Mood' }).getByRole('button', { name: 'Good' }).click();
   await page
     .getByLabel('Entry (markdown)')
     .fill('The water was **high** today.\n\n<img src=x onerror="window.__pwned=1">');
@@ -28,7 +28,7 @@ test('sign in, write an entry, see it listed, edit and delete it', async ({ page
   ).toBeUndefined();
 
   await page.getByRole('button', { name: 'Back to journal' }).click();
-  const card = page.getByRole('list', { name: 'Entries' }).getByRole('listitem').first();
+  const card = page.getByRole('region', { name: 'Entries' }).getByRole('listitem').first();
   await expect(card).toContainText('A walk by the river');
   await expect(card).toContainText('#outdoors');
   await expect(card).toContainText('Good');
@@ -87,7 +87,7 @@ test('search finds entries as you type; export downloads them; import is idempot
   await page.getByRole('link', { name: 'Journal' }).click();
   await page.getByLabel('Search').fill('pears');
   await expect(page).toHaveURL(/q=pears/);
-  const list = page.getByRole('list', { name: 'Entries' });
+  const list = page.getByRole('region', { name: 'Entries' });
   await expect(list.getByRole('link', { name: new RegExp(`Market ${stamp}`) })).toBeVisible();
   await expect(list.getByRole('link', { name: new RegExp(`Lighthouse ${stamp}`) })).toHaveCount(0);
 

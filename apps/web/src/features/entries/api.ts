@@ -25,6 +25,8 @@ export function useEntries(filters: EntryFilters) {
             tag: filters.tag,
             from: filters.from,
             to: filters.to,
+            starred: filters.starred,
+            mood: filters.mood,
           },
         })
       ).data,
@@ -95,5 +97,15 @@ export function useDeleteEntry() {
       await api.entriesDeleteEntry({ path: { entry_id: id } });
     },
     onSuccess: () => invalidate(),
+  });
+}
+
+/** Star or unstar an entry from the list or the reading view (no If-Match: a one-field flip). */
+export function useToggleStar() {
+  const invalidate = useInvalidateEntries();
+  return useMutation({
+    mutationFn: async ({ id, starred }: { id: string; starred: boolean }) =>
+      loaded(await api.entriesPatchEntry({ path: { entry_id: id }, body: { starred } })),
+    onSuccess: (entry) => invalidate(entry),
   });
 }

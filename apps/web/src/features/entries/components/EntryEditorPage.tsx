@@ -16,7 +16,9 @@ import {
 import { useCreateEntry, useDeleteEntry, useEntry, useUpdateEntry } from '../api';
 import { localToday } from '../dates';
 import { MarkdownPreview } from './MarkdownPreview';
-import { MOODS, parseTags } from '../mood';
+import { parseTags } from '../mood';
+import { MoodPicker } from './MoodPicker';
+import { TagInput } from './TagInput';
 
 type Form = DraftFields;
 
@@ -366,30 +368,8 @@ function Editor({
             onChange={(e) => set('entryDate', e.target.value)}
           />
         </div>
-        <div className="field">
-          <label htmlFor="entry-mood">Mood</label>
-          <select id="entry-mood" value={form.mood} onChange={(e) => set('mood', e.target.value)}>
-            <option value="">No mood</option>
-            {MOODS.map((mood) => (
-              <option key={mood.value} value={mood.value}>
-                {mood.emoji} {mood.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field grow">
-          <label htmlFor="entry-tags">Tags</label>
-          <input
-            id="entry-tags"
-            value={form.tags}
-            placeholder="work, ideas"
-            aria-describedby="entry-tags-hint"
-            onChange={(e) => set('tags', e.target.value)}
-          />
-          <p className="field-hint" id="entry-tags-hint">
-            Separate tags with commas.
-          </p>
-        </div>
+        <MoodPicker value={form.mood} onChange={(value) => set('mood', value)} />
+        <TagInput value={form.tags} onChange={(value) => set('tags', value)} />
       </div>
 
       <div className="tabs" role="tablist" aria-label="Editor mode">

@@ -7,6 +7,7 @@ import { useEntry } from '../api';
 import { entryTitle, longDate } from '../format';
 import { moodLabel } from '../mood';
 import { MarkdownPreview } from './MarkdownPreview';
+import { StarButton } from './StarButton';
 
 /**
  * The reading view: the entry rendered, nothing to type in (so no keyboard pops up on a
@@ -43,13 +44,16 @@ export function EntryPage() {
         <h1 id="entry-heading" ref={heading} tabIndex={-1}>
           {entryTitle(entry)}
         </h1>
-        <Link
-          to={`/entries/${entry.id}/edit`}
-          className="btn btn-primary btn-small"
-          aria-keyshortcuts="e"
-        >
-          Edit
-        </Link>
+        <div className="reading-actions">
+          <StarButton id={entry.id} starred={entry.starred} />
+          <Link
+            to={`/entries/${entry.id}/edit`}
+            className="btn btn-primary btn-small"
+            aria-keyshortcuts="e"
+          >
+            Edit
+          </Link>
+        </div>
       </div>
       <div className="entry-meta">
         <time dateTime={entry.entry_date}>{longDate(entry.entry_date)}</time>

@@ -3,12 +3,13 @@ import { Link, useLocation, useSearchParams } from 'react-router';
 
 import { Button } from '../../../components/ui/Button';
 import { ErrorState } from '../../../components/ui/ErrorState';
-import type { EntryOut } from '../../../lib/api-client';
+import type { EntryListItem } from '../../../lib/api-client';
 import { useShortcuts } from '../../../lib/shortcuts';
 import { useEntries, useTags, type EntryFilters } from '../api';
 import { excerpt } from '../excerpt';
 import { entryTitle } from '../format';
-import { moodLabel } from '../mood';
+import { MOODS, moodLabel } from '../mood';
+import { StarButton } from './StarButton';
 import { groupByMonth, snippetOf, snippetParts, type Snippet } from '../timeline';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, {
@@ -30,12 +31,13 @@ function Highlighted({ snippet }: { snippet: Snippet }) {
   );
 }
 
-function EntryCard({ entry, level }: { entry: EntryOut; level: 'h2' | 'h3' }) {
+function EntryCard({ entry, level }: { entry: EntryListItem; level: 'h2' | 'h3' }) {
   const mood = moodLabel(entry.mood);
   const snippet = snippetOf(entry);
   const Heading = level;
   return (
     <li className="entry-card">
+      <StarButton id={entry.id} starred={entry.starred} />
       <Link to={`/entries/${entry.id}`} className="entry-link">
         <div className="entry-meta">
           <time dateTime={entry.entry_date}>
@@ -110,11 +112,13 @@ export function JournalPage() {
     tag: params.get('tag') ?? undefined,
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
+    starred: params.get('starred') === 'true' ? true : undefined,
+    mood: Number(params.get('mood')) || undefined,
   };
   const entries = useEntries(filters);
   const tags = useTags();
   const items = entries.data?.pages.flatMap((page) => page.items) ?? [];
-  const filtered = Boolean(filters.q || filters.tag || filters.from || filters.to);
+  const filtered = Object.values(filters).some((value) => value !== undefined && value !== '');
   const [searchText, setSearchText] = useState(filters.q ?? '');
   const searchInput = useRef<HTMLInputElement>(null);
 
@@ -229,6 +233,29 @@ export function JournalPage() {
             onChange={(e) => setFilter('to', e.target.value)}
           />
         </div>
+        <div className="field">
+          <label htmlFor="filter-mood">Mood</label>
+          <select
+            id="filter-mood"
+            value={filters.mood ? String(filters.mood) : ''}
+            onChange={(e) => setFilter('mood', e.target.value)}
+          >
+            <option value="">Any mood</option>
+            {MOODS.map((mood) => (
+              <option key={mood.value} value={mood.value}>
+                {mood.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label className="checkbox filter-starred">
+          <input
+            type="checkbox"
+            checked={Boolean(filters.starred)}
+            onChange={(e) => setFilter('starred', e.target.checked ? 'true' : '')}
+          />
+          Starred only
+        </label>
         {filtered ? (
           <Button
             type="button"
