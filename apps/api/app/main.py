@@ -20,7 +20,7 @@ from apps.api.app.db.session import make_sessionmaker
 from apps.api.app.devices.router import router as devices_router
 from apps.api.app.docs import mount_docs
 from apps.api.app.entries.router import router as entries_router
-from apps.api.app.entries.router import tags_router
+from apps.api.app.entries.router import stats_router, tags_router
 from apps.api.app.errors import COMMON_ERRORS, install_error_docs, install_error_handlers
 from apps.api.app.http import ignore_server_forwarding_headers
 from apps.api.app.logging_setup import configure_logging
@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(devices_router, responses=COMMON_ERRORS)
     app.include_router(entries_router, responses=COMMON_ERRORS)
     app.include_router(tags_router, responses=COMMON_ERRORS)
+    app.include_router(stats_router, responses=COMMON_ERRORS)
     app.include_router(metrics.router)
     mount_docs(app)
     mount_web(app, settings.web_dist)

@@ -9,9 +9,10 @@ service.py on the ORM, in the thread pool. Every statement here is scoped to one
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, tuple_
+from sqlalchemy import bindparam, extract, func, select, tuple_
 
 from apps.api.app.db.reader import Reader
 from apps.api.app.entries import cursor as cursors
@@ -126,6 +127,27 @@ async def get_entry(reader: Reader, user_id: uuid.UUID, entry_id: str) -> dict[s
         raise NotFound("Entry not found")
     (entry,) = _dicts([row])
     return entry
+
+
+ON_THIS_DAY_LIMIT = 100
+
+
+async def on_this_day(reader: Reader, user_id: uuid.UUID, day: date) -> list[dict[str, Any]]:
+    """Entries of the same month and day in earlier years, newest first (at most 100).
+    Exact month and day only: on 29 February that is earlier 29 Februaries, and a 29
+    February entry is not shown on 28 February or 1 March of other years."""
+    rows = await reader.all(
+        select(*_COLUMNS)
+        .where(
+            Entry.user_id == user_id,
+            Entry.entry_date < date(day.year, 1, 1),
+            extract("month", Entry.entry_date) == day.month,
+            extract("day", Entry.entry_date) == day.day,
+        )
+        .order_by(*_ORDER)
+        .limit(ON_THIS_DAY_LIMIT)
+    )
+    return _dicts(rows)
 
 
 async def tag_counts(reader: Reader, user_id: uuid.UUID) -> list[tuple[str, int]]:

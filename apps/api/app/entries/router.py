@@ -11,22 +11,28 @@ from apps.api.app.auth.dependencies import CsrfProtected, CurrentUser
 from apps.api.app.db.base import utcnow
 from apps.api.app.db.reader import ReaderDep
 from apps.api.app.db.session import DbSession
-from apps.api.app.entries import queries, service, transfer
+from apps.api.app.entries import queries, service, transfer, views
 from apps.api.app.entries.filters import Filters
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import (
+    CalendarOut,
     EntryCreate,
     EntryOut,
     EntryPage,
     EntryPatch,
     EntryReplace,
     IsoDate,
+    Month,
+    OnThisDayOut,
+    StatsOut,
     TagCount,
 )
 from apps.api.app.strings import NulFreeStr
+from apps.api.app.timezones import today_in
 
 router = APIRouter(prefix="/api/entries", tags=["entries"])
 tags_router = APIRouter(prefix="/api/tags", tags=["entries"])
+stats_router = APIRouter(prefix="/api/stats", tags=["entries"])
 
 
 def valid_owned_entry(entry_id: str, user: CurrentUser, db: DbSession) -> Entry:
@@ -112,6 +118,34 @@ def import_entries(
     return transfer.import_entries(db, user.id, entries)
 
 
+# Declared before "/{entry_id}", which would otherwise take these names as ids.
+@router.get("/calendar", response_model=CalendarOut)
+async def calendar(
+    user: CurrentUser,
+    reader: ReaderDep,
+    month: Annotated[
+        Month | None, Query(description="YYYY-MM; defaults to this month (profile time zone)")
+    ] = None,
+) -> CalendarOut:
+    first = month or today_in(user.timezone).replace(day=1)
+    days = await views.calendar(reader, user.id, first)
+    return CalendarOut.model_validate({"month": first.strftime("%Y-%m"), "days": days})
+
+
+@router.get("/on-this-day", response_model=OnThisDayOut)
+async def on_this_day(
+    user: CurrentUser,
+    reader: ReaderDep,
+    date: Annotated[
+        IsoDate | None, Query(description="YYYY-MM-DD; defaults to today (profile time zone)")
+    ] = None,
+) -> OnThisDayOut:
+    """Entries of the same month and day in earlier years, newest first (at most 100); on
+    29 February only earlier 29 Februaries."""
+    day = date or today_in(user.timezone)
+    return OnThisDayOut.model_validate({"items": await queries.on_this_day(reader, user.id, day)})
+
+
 @router.get("/{entry_id}", response_model=EntryOut)
 async def get_entry(
     entry_id: str, user: CurrentUser, reader: ReaderDep, response: Response
@@ -159,3 +193,8 @@ def delete_entry(entry: OwnedEntry, db: DbSession) -> Response:
 async def list_tags(user: CurrentUser, reader: ReaderDep) -> list[TagCount]:
     counts = await queries.tag_counts(reader, user.id)
     return [TagCount(name=name, count=count) for name, count in counts]
+
+
+@stats_router.get("", response_model=StatsOut)
+async def stats(user: CurrentUser, reader: ReaderDep) -> StatsOut:
+    return StatsOut.model_validate(await views.stats(reader, user.id, today_in(user.timezone)))

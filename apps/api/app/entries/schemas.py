@@ -50,6 +50,19 @@ def _iso_date_only(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def _first_of_month(value: object) -> date:
+    """``YYYY-MM`` → the first day of that month."""
+    match = _MONTH.fullmatch(value) if isinstance(value, str) else None
+    if match is None or not (int(match[1]) >= 1 and 1 <= int(match[2]) <= 12):
+        raise ValueError("must be a month written YYYY-MM")
+    return date(int(match[1]), int(match[2]), 1)
+
+
+Month = Annotated[date, BeforeValidator(_first_of_month)]
 Tags = Annotated[list[NulFreeStr], Field(max_length=MAX_TAGS), AfterValidator(_normalise_tags)]
 Title = Annotated[str, StringConstraints(max_length=MAX_TITLE_LENGTH, strip_whitespace=True), NoNul]
 Body = Annotated[str, StringConstraints(max_length=MAX_BODY_LENGTH), NoNul]
@@ -150,3 +163,39 @@ class EntryPage(BaseModel):
 class TagCount(BaseModel):
     name: str
     count: int
+
+
+class CalendarDay(BaseModel):
+    date: date
+    count: int
+    mood: float | None = Field(description="Average mood of the day's entries; null if none")
+
+
+class CalendarOut(BaseModel):
+    month: str = Field(description="YYYY-MM")
+    days: list[CalendarDay] = Field(description="Only the days that hold entries, in order")
+
+
+class OnThisDayOut(BaseModel):
+    items: list[EntryOut]
+
+
+class MoodMonth(BaseModel):
+    month: str = Field(description="YYYY-MM")
+    average: float
+    count: int = Field(description="Entries of the month with a mood")
+
+
+class StatsOut(BaseModel):
+    entries: int
+    words: int = Field(
+        description="Words of titles and bodies: runs of non-space characters that hold a "
+        "letter or a digit"
+    )
+    current_streak: int = Field(
+        description="Consecutive days with an entry ending today or yesterday (profile time zone)"
+    )
+    longest_streak: int
+    first_entry_date: date | None
+    moods: list[MoodMonth] = Field(description="Per month with moods, oldest first")
+    top_tags: list[TagCount] = Field(description="The ten most used tags")

@@ -3,10 +3,14 @@ on-this-day and statistics. Dates are the writer's calendar dates (``entry_date`
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+
+from apps.api.app.entries.views import streaks
 
 
 def _create(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
@@ -115,3 +119,208 @@ def test_an_unknown_timezone_is_422(
     assert answer.status_code == 422, answer.text
     assert answer.json()["code"] == "validation_error"
     assert client.get("/api/auth/me", headers=auth_headers).json()["timezone"] == "UTC"
+
+
+# ---- calendar --------------------------------------------------------------------------
+
+
+def test_calendar_of_an_empty_month_has_no_days(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    _create(client, auth_headers, entry_date="2024-01-31")
+    _create(client, auth_headers, entry_date="2024-03-01")
+    answer = client.get("/api/entries/calendar", params={"month": "2024-02"}, headers=auth_headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"month": "2024-02", "days": []}
+
+
+def test_calendar_counts_entries_per_day_with_their_average_mood(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    _create(client, auth_headers, entry_date="2024-02-01", mood=1)
+    _create(client, auth_headers, entry_date="2024-02-01", mood=2)
+    _create(client, auth_headers, entry_date="2024-02-01", mood=2)
+    _create(client, auth_headers, entry_date="2024-02-01")  # no mood: not averaged
+    _create(client, auth_headers, entry_date="2024-02-29")
+    _create(client, auth_headers, entry_date="2024-03-01", mood=5)
+    answer = client.get("/api/entries/calendar", params={"month": "2024-02"}, headers=auth_headers)
+    assert answer.json() == {
+        "month": "2024-02",
+        "days": [
+            {"date": "2024-02-01", "count": 4, "mood": 1.67},
+            {"date": "2024-02-29", "count": 1, "mood": None},
+        ],
+    }
+
+
+def test_calendar_defaults_to_this_month_and_ignores_other_users(
+    client: TestClient, client_factory: Any, make_user: Any, auth_headers: dict[str, str]
+) -> None:
+    from apps.api.tests.conftest import login
+
+    other = client_factory()
+    bob = login(other, make_user().email)
+    today = date.today()
+    _create(other, bob, entry_date=today.isoformat())
+    answer = client.get("/api/entries/calendar", headers=auth_headers).json()
+    assert answer["month"] in {
+        (today - timedelta(days=1)).strftime("%Y-%m"),
+        today.strftime("%Y-%m"),
+        (today + timedelta(days=1)).strftime("%Y-%m"),
+    }
+    assert answer["days"] == []
+
+
+@pytest.mark.parametrize(
+    "month", ["2024-13", "2024-00", "0000-01", "2024-1", "24-01", "2024-01-01", "x", "2024-0\u0661"]
+)
+def test_calendar_refuses_a_bad_month_with_422(
+    client: TestClient, auth_headers: dict[str, str], month: str
+) -> None:
+    answer = client.get("/api/entries/calendar", params={"month": month}, headers=auth_headers)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "validation_error"
+
+
+# ---- on this day -----------------------------------------------------------------------
+
+
+def test_on_this_day_lists_earlier_years_newest_first(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    for day in ("2019-06-15", "2021-06-15", "2023-06-15", "2023-06-14", "2024-06-15"):
+        _create(client, auth_headers, title=day, entry_date=day)
+    answer = client.get(
+        "/api/entries/on-this-day", params={"date": "2024-06-15"}, headers=auth_headers
+    )
+    assert answer.status_code == 200, answer.text
+    items = answer.json()["items"]
+    assert [e["title"] for e in items] == ["2023-06-15", "2021-06-15", "2019-06-15"]
+    assert set(items[0]) >= {"id", "title", "body", "tags", "mood", "starred", "entry_date"}
+
+
+def test_on_this_day_on_29_february_shows_only_earlier_29_februaries(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    for day in ("2020-02-29", "2016-02-29", "2023-02-28", "2023-03-01", "2021-02-28"):
+        _create(client, auth_headers, title=day, entry_date=day)
+    leap = client.get(
+        "/api/entries/on-this-day", params={"date": "2024-02-29"}, headers=auth_headers
+    ).json()
+    assert [e["title"] for e in leap["items"]] == ["2020-02-29", "2016-02-29"]
+    # And a 29 February entry does not appear on 28 February of a later common year.
+    common = client.get(
+        "/api/entries/on-this-day", params={"date": "2025-02-28"}, headers=auth_headers
+    ).json()
+    assert [e["title"] for e in common["items"]] == ["2023-02-28", "2021-02-28"]
+
+
+def test_on_this_day_defaults_to_today_in_the_profile_time_zone(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    client.patch("/api/auth/me", json={"timezone": "Pacific/Kiritimati"}, headers=auth_headers)
+    today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    _create(client, auth_headers, title="a year ago", entry_date=_years_before(today, 1))
+    items = client.get("/api/entries/on-this-day", headers=auth_headers).json()["items"]
+    expected = ["a year ago"] if not (today.month == 2 and today.day == 29) else []
+    assert [e["title"] for e in items] == expected
+
+
+@pytest.mark.parametrize("day", ["2024-02-30", "2024-2-1", "tomorrow", "1719000000"])
+def test_on_this_day_refuses_a_bad_date_with_422(
+    client: TestClient, auth_headers: dict[str, str], day: str
+) -> None:
+    answer = client.get("/api/entries/on-this-day", params={"date": day}, headers=auth_headers)
+    assert answer.status_code == 422
+
+
+def _years_before(day: date, years: int) -> str:
+    try:
+        return day.replace(year=day.year - years).isoformat()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28).isoformat()
+
+
+# ---- statistics ------------------------------------------------------------------------
+
+
+def test_streaks_count_consecutive_days_ending_today_or_yesterday() -> None:
+    today = date(2024, 3, 10)
+    days = [date(2024, 3, d) for d in (1, 2, 3, 4, 7, 8, 9)]
+    assert streaks(days, today) == (3, 4)  # ends yesterday: still current
+    assert streaks([*days, today], today) == (4, 4)
+    assert streaks(days, date(2024, 3, 11)) == (0, 4)  # a day missed: broken
+    assert streaks([], today) == (0, 0)
+    assert streaks([date(2024, 3, 11), date(2024, 3, 12)], today) == (0, 2)  # dated ahead
+
+
+def test_current_streak_follows_the_profile_time_zone(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    # Kiritimati (UTC+14) and Pago Pago (UTC-11) are never on the same calendar day.
+    east = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    for back in (0, 1):
+        _create(client, auth_headers, entry_date=(east - timedelta(days=back)).isoformat())
+
+    def current(zone: str) -> int:
+        client.patch("/api/auth/me", json={"timezone": zone}, headers=auth_headers)
+        answer = client.get("/api/stats", headers=auth_headers)
+        assert answer.status_code == 200, answer.text
+        return int(answer.json()["current_streak"])
+
+    west = datetime.now(ZoneInfo("Pacific/Pago_Pago")).date()
+    assert current("Pacific/Kiritimati") == 2
+    # In Pago Pago, the newest entry is dated tomorrow (not counted) or later.
+    assert current("Pacific/Pago_Pago") == (1 if west == east - timedelta(days=1) else 0)
+
+
+def test_stats_sum_entries_words_moods_and_tags(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    _create(
+        client,
+        auth_headers,
+        title="Café day",
+        body="# Hello wörld - it's 3 pm",
+        mood=4,
+        tags=["a", "b"],
+        entry_date="2024-01-05",
+    )
+    _create(
+        client, auth_headers, title="", body="one two", mood=1, tags=["a"], entry_date="2024-01-06"
+    )
+    _create(client, auth_headers, body="three", tags=["c"], entry_date="2024-01-07")
+    _create(client, auth_headers, body="four", mood=5, entry_date="2024-03-01")
+    entry = _create(client, auth_headers, body="x y z", entry_date="2023-12-31")
+    client.patch(f"/api/entries/{entry['id']}", json={"body": "five six"}, headers=auth_headers)
+    answer = client.get("/api/stats", headers=auth_headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {
+        "entries": 5,
+        # "Café day" 2 + "Hello wörld it's 3 pm" 5 ("#" and "-" are not words) + 2 + 1 + 1 + 2
+        "words": 13,
+        "current_streak": 0,
+        "longest_streak": 3,
+        "first_entry_date": "2023-12-31",
+        "moods": [
+            {"month": "2024-01", "average": 2.5, "count": 2},
+            {"month": "2024-03", "average": 5.0, "count": 1},
+        ],
+        "top_tags": [
+            {"name": "a", "count": 2},
+            {"name": "b", "count": 1},
+            {"name": "c", "count": 1},
+        ],
+    }
+
+
+def test_stats_of_an_empty_journal(client: TestClient, auth_headers: dict[str, str]) -> None:
+    assert client.get("/api/stats", headers=auth_headers).json() == {
+        "entries": 0,
+        "words": 0,
+        "current_streak": 0,
+        "longest_streak": 0,
+        "first_entry_date": None,
+        "moods": [],
+        "top_tags": [],
+    }

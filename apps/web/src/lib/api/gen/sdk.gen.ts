@@ -2,7 +2,7 @@
 
 import { type Client, type ClientMeta, formDataBodySerializer, type Options as Options2, type RequestResult, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
+import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCalendarData, EntriesCalendarErrors, EntriesCalendarResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesOnThisDayData, EntriesOnThisDayErrors, EntriesOnThisDayResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, EntriesStatsData, EntriesStatsErrors, EntriesStatsResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -218,6 +218,15 @@ export const entriesCreateEntry = <ThrowOnError extends boolean = true>(options:
 });
 
 /**
+ * Calendar
+ */
+export const entriesCalendar = <ThrowOnError extends boolean = true>(options?: Options<EntriesCalendarData, ThrowOnError>): RequestResult<EntriesCalendarResponses, EntriesCalendarErrors, ThrowOnError> => (options?.client ?? client).get<EntriesCalendarResponses, EntriesCalendarErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/entries/calendar',
+    ...options
+});
+
+/**
  * Export Entries
  *
  * Everything, streamed: one JSON document, or a zip of markdown files.
@@ -242,6 +251,18 @@ export const entriesImportEntries = <ThrowOnError extends boolean = true>(option
         'Content-Type': null,
         ...options.headers
     }
+});
+
+/**
+ * On This Day
+ *
+ * Entries of the same month and day in earlier years, newest first (at most 100); on
+ * 29 February only earlier 29 Februaries.
+ */
+export const entriesOnThisDay = <ThrowOnError extends boolean = true>(options?: Options<EntriesOnThisDayData, ThrowOnError>): RequestResult<EntriesOnThisDayResponses, EntriesOnThisDayErrors, ThrowOnError> => (options?.client ?? client).get<EntriesOnThisDayResponses, EntriesOnThisDayErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/entries/on-this-day',
+    ...options
 });
 
 /**
@@ -295,6 +316,15 @@ export const entriesReplaceEntry = <ThrowOnError extends boolean = true>(options
  * not (errors.py renders every database outage that way).
  */
 export const operationsHealth = <ThrowOnError extends boolean = true>(options?: Options<OperationsHealthData, ThrowOnError>): RequestResult<OperationsHealthResponses, OperationsHealthErrors, ThrowOnError> => (options?.client ?? client).get<OperationsHealthResponses, OperationsHealthErrors, ThrowOnError>({ url: '/api/health', ...options });
+
+/**
+ * Stats
+ */
+export const entriesStats = <ThrowOnError extends boolean = true>(options?: Options<EntriesStatsData, ThrowOnError>): RequestResult<EntriesStatsResponses, EntriesStatsErrors, ThrowOnError> => (options?.client ?? client).get<EntriesStatsResponses, EntriesStatsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/stats',
+    ...options
+});
 
 /**
  * List Tags

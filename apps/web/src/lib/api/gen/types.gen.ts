@@ -17,6 +17,44 @@ export type BodyEntriesImportEntries = {
 };
 
 /**
+ * CalendarDay
+ */
+export type CalendarDay = {
+    /**
+     * Count
+     */
+    count: number;
+    /**
+     * Date
+     */
+    date: string;
+    /**
+     * Mood
+     *
+     * Average mood of the day's entries; null if none
+     */
+    mood: number | null;
+};
+
+/**
+ * CalendarOut
+ */
+export type CalendarOut = {
+    /**
+     * Days
+     *
+     * Only the days that hold entries, in order
+     */
+    days: Array<CalendarDay>;
+    /**
+     * Month
+     *
+     * YYYY-MM
+     */
+    month: string;
+};
+
+/**
  * ChangePasswordIn
  */
 export type ChangePasswordIn = {
@@ -331,6 +369,38 @@ export type LogoutIn = {
 };
 
 /**
+ * MoodMonth
+ */
+export type MoodMonth = {
+    /**
+     * Average
+     */
+    average: number;
+    /**
+     * Count
+     *
+     * Entries of the month with a mood
+     */
+    count: number;
+    /**
+     * Month
+     *
+     * YYYY-MM
+     */
+    month: string;
+};
+
+/**
+ * OnThisDayOut
+ */
+export type OnThisDayOut = {
+    /**
+     * Items
+     */
+    items: Array<EntryOut>;
+};
+
+/**
  * ProfileUpdate
  */
 export type ProfileUpdate = {
@@ -462,6 +532,48 @@ export type Snippet = {
      * Text
      */
     text: string;
+};
+
+/**
+ * StatsOut
+ */
+export type StatsOut = {
+    /**
+     * Current Streak
+     *
+     * Consecutive days with an entry ending today or yesterday (profile time zone)
+     */
+    current_streak: number;
+    /**
+     * Entries
+     */
+    entries: number;
+    /**
+     * First Entry Date
+     */
+    first_entry_date: string | null;
+    /**
+     * Longest Streak
+     */
+    longest_streak: number;
+    /**
+     * Moods
+     *
+     * Per month with moods, oldest first
+     */
+    moods: Array<MoodMonth>;
+    /**
+     * Top Tags
+     *
+     * The ten most used tags
+     */
+    top_tags: Array<TagCount>;
+    /**
+     * Words
+     *
+     * Words of titles and bodies: runs of non-space characters that hold a letter or a digit
+     */
+    words: number;
 };
 
 /**
@@ -1428,6 +1540,46 @@ export type EntriesCreateEntryResponses = {
 
 export type EntriesCreateEntryResponse = EntriesCreateEntryResponses[keyof EntriesCreateEntryResponses];
 
+export type EntriesCalendarData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Month
+         *
+         * YYYY-MM; defaults to this month (profile time zone)
+         */
+        month?: string | null;
+    };
+    url: '/api/entries/calendar';
+};
+
+export type EntriesCalendarErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type EntriesCalendarError = EntriesCalendarErrors[keyof EntriesCalendarErrors];
+
+export type EntriesCalendarResponses = {
+    /**
+     * Successful Response
+     */
+    200: CalendarOut;
+};
+
+export type EntriesCalendarResponse = EntriesCalendarResponses[keyof EntriesCalendarResponses];
+
 export type EntriesExportEntriesData = {
     body?: never;
     path?: never;
@@ -1508,6 +1660,46 @@ export type EntriesImportEntriesResponses = {
 };
 
 export type EntriesImportEntriesResponse = EntriesImportEntriesResponses[keyof EntriesImportEntriesResponses];
+
+export type EntriesOnThisDayData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Date
+         *
+         * YYYY-MM-DD; defaults to today (profile time zone)
+         */
+        date?: string | null;
+    };
+    url: '/api/entries/on-this-day';
+};
+
+export type EntriesOnThisDayErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type EntriesOnThisDayError = EntriesOnThisDayErrors[keyof EntriesOnThisDayErrors];
+
+export type EntriesOnThisDayResponses = {
+    /**
+     * Successful Response
+     */
+    200: OnThisDayOut;
+};
+
+export type EntriesOnThisDayResponse = EntriesOnThisDayResponses[keyof EntriesOnThisDayResponses];
 
 export type EntriesDeleteEntryData = {
     body?: never;
@@ -1769,6 +1961,39 @@ export type OperationsHealthResponses = {
 };
 
 export type OperationsHealthResponse = OperationsHealthResponses[keyof OperationsHealthResponses];
+
+export type EntriesStatsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/stats';
+};
+
+export type EntriesStatsErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type EntriesStatsError = EntriesStatsErrors[keyof EntriesStatsErrors];
+
+export type EntriesStatsResponses = {
+    /**
+     * Successful Response
+     */
+    200: StatsOut;
+};
+
+export type EntriesStatsResponse = EntriesStatsResponses[keyof EntriesStatsResponses];
 
 export type EntriesListTagsData = {
     body?: never;
