@@ -76,6 +76,8 @@ export function AppShell() {
           <NavLink to="/" end className="nav-home">
             Entries
           </NavLink>
+          <NavLink to="/calendar">Calendar</NavLink>
+          <NavLink to="/stats">Stats</NavLink>
           <NavLink to="/settings">Settings</NavLink>
           <NavLink to="/entries/new" className="btn btn-primary btn-small">
             New entry
