@@ -44,6 +44,17 @@ describe('snippetParts', () => {
     expect(parts.filter((p) => p.marked).map((p) => p.text)).toEqual(['ab', 'c', 'ef']);
   });
 
+  it('counts offsets in code points, so an emoji before the match does not shift it', () => {
+    const parts = snippetParts({
+      text: '😀 pears 𝄞 and bread',
+      marks: [
+        [2, 7],
+        [14, 19],
+      ],
+    });
+    expect(parts.filter((p) => p.marked).map((p) => p.text)).toEqual(['pears', 'bread']);
+  });
+
   it('treats markup in the snippet as text', () => {
     const parts = snippetParts({ text: '<b>x</b>', marks: [[3, 4]] });
     expect(parts).toEqual([

@@ -48,21 +48,25 @@ export function snippetOf(item: unknown): Snippet | null {
 }
 
 /**
- * Cut the snippet's text into plain and marked parts from its character offsets. Offsets
- * out of range, reversed, or overlapping are clamped or skipped: bad offsets never lose text.
+ * Cut the snippet's text into plain and marked parts from its offsets, which count code
+ * points (as the API's Python does), not UTF-16 units: an emoji before a match must not shift
+ * the mark. Offsets out of range, reversed, or overlapping are clamped or skipped: bad offsets
+ * never lose text.
  */
 export function snippetParts({ text, marks }: Snippet): SnippetPart[] {
+  const chars = Array.from(text);
+  const slice = (start: number, end: number) => chars.slice(start, end).join('');
   const parts: SnippetPart[] = [];
   let at = 0;
   const sorted = [...marks].sort((a, b) => a[0] - b[0]);
   for (const [rawStart, rawEnd] of sorted) {
-    const start = Math.max(at, Math.min(rawStart, text.length));
-    const end = Math.min(Math.max(rawEnd, 0), text.length);
+    const start = Math.max(at, Math.min(rawStart, chars.length));
+    const end = Math.min(Math.max(rawEnd, 0), chars.length);
     if (end <= start) continue;
-    if (start > at) parts.push({ text: text.slice(at, start), marked: false });
-    parts.push({ text: text.slice(start, end), marked: true });
+    if (start > at) parts.push({ text: slice(at, start), marked: false });
+    parts.push({ text: slice(start, end), marked: true });
     at = end;
   }
-  if (at < text.length) parts.push({ text: text.slice(at), marked: false });
+  if (at < chars.length) parts.push({ text: slice(at, chars.length), marked: false });
   return parts;
 }

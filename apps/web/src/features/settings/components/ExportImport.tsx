@@ -20,6 +20,8 @@ function save(blob: Blob, name: string) {
 export function ExportImport() {
   const fileInput = useRef<HTMLInputElement>(null);
   const [result, setResult] = useState<string | null>(null);
+  const [chosen, setChosen] = useState(false);
+  const [needFile, setNeedFile] = useState(false);
   const exporting = useExportEntries();
   const importing = useImportEntries();
 
@@ -30,8 +32,13 @@ export function ExportImport() {
   function onImport(event: FormEvent) {
     event.preventDefault();
     const file = fileInput.current?.files?.[0];
-    if (!file) return;
+    // A new attempt clears the last answer, so an old result never passes for this one.
     setResult(null);
+    importing.reset();
+    if (!file) {
+      setNeedFile(true);
+      return;
+    }
     importing.mutate(file, {
       onSuccess: (answer) => {
         setResult(
@@ -41,6 +48,7 @@ export function ExportImport() {
               : '.'),
         );
         if (fileInput.current) fileInput.current.value = '';
+        setChosen(false);
       },
     });
   }
@@ -67,6 +75,7 @@ export function ExportImport() {
       <form onSubmit={onImport} className="import-form">
         {result ? <Alert kind="success">{result}</Alert> : null}
         {importing.isError ? <Alert>{errorMessage(importing.error)}</Alert> : null}
+        {needFile && !chosen ? <Alert>Choose a file to import first.</Alert> : null}
         <div className="field">
           <label htmlFor="import-file">Import an export file (.json or .zip)</label>
           <input
@@ -74,6 +83,11 @@ export function ExportImport() {
             ref={fileInput}
             type="file"
             accept=".json,.zip,application/json,application/zip"
+            onChange={(e) => {
+              setChosen(Boolean(e.target.files?.length));
+              setNeedFile(false);
+              setResult(null);
+            }}
           />
         </div>
         <Button type="submit" variant="secondary" disabled={importing.isPending}>
