@@ -103,10 +103,25 @@ def _session_snapshot(owner: Actor, session_id: str) -> Json:
     return mine
 
 
+def _make_tag(actor: Actor) -> str:
+    name = f"tag-{uuid.uuid4().hex[:8]}"
+    answer = actor.call("POST", "/api/entries", {"body": "tagged", "tags": [name]})
+    assert answer.status_code == 201, answer.text
+    return name
+
+
+def _tag_snapshot(owner: Actor, name: str) -> Json:
+    rows = owner.call("GET", "/api/tags").json()
+    mine = [row for row in rows if row["name"] == name]
+    assert mine, "the owner's tag is gone"
+    return mine
+
+
 # Path parameter name -> how to make a real, owned object for it.
 OWNED: dict[str, Owned] = {
     "entry_id": Owned(make=_make_entry, snapshot=_entry_snapshot),
     "session_id": Owned(make=_make_session, snapshot=_session_snapshot),
+    "name": Owned(make=_make_tag, snapshot=_tag_snapshot),
 }
 
 # (method, path) -> a valid request body, so that only ownership can turn it down.
@@ -119,6 +134,8 @@ ATTACKS: dict[tuple[str, str], Json] = {
     ("PATCH", "/api/entries/{entry_id}"): {"title": "B was here"},
     ("DELETE", "/api/entries/{entry_id}"): None,
     ("DELETE", "/api/auth/sessions/{session_id}"): None,
+    ("PATCH", "/api/tags/{name}"): {"name": "renamed-by-b"},
+    ("DELETE", "/api/tags/{name}"): None,
 }
 
 

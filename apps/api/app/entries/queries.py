@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, extract, func, select, tuple_
 
 from apps.api.app.db.reader import Reader
 from apps.api.app.entries import cursor as cursors
-from apps.api.app.entries import search
+from apps.api.app.entries import search, snippets
 from apps.api.app.entries.filters import Filters
 from apps.api.app.entries.models import Entry, EntryTag
 from apps.api.app.entries.search import AnySelect
@@ -56,9 +56,9 @@ _ONE = select(*_COLUMNS).where(Entry.id == bindparam("id"), Entry.user_id == bin
 _KEYS = tuple(column.key for column in _COLUMNS)
 
 
-def _dicts(rows: list[Any]) -> list[dict[str, Any]]:
+def _dicts(rows: list[Any], keys: tuple[str, ...] = _KEYS) -> list[dict[str, Any]]:
     # zip over the known column names: Row._asdict() costs five times as much per row.
-    return [dict(zip(_KEYS, row, strict=True)) for row in rows]
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 def _filtered(user_id: uuid.UUID, filters: Filters) -> AnySelect:
@@ -98,9 +98,14 @@ async def list_entries(
         if searched is None:  # only punctuation: nothing can match
             return [], None
         offset = cursors.decode_offset(cursor) if cursor is not None else 0
+        keys = _KEYS
+        if reader.engine.dialect.name != "postgresql":
+            searched, keys = searched.add_columns(search.FTS_ROWID), (*_KEYS, "fts_rowid")
         rows = await reader.all(searched.order_by(*_ORDER).offset(offset).limit(limit + 1))
         next_cursor = cursors.encode_offset(offset + limit) if len(rows) > limit else None
-        return _dicts(rows[:limit]), next_cursor
+        items = _dicts(rows[:limit], keys)
+        await snippets.attach(reader, user_id, items, filters.q)
+        return items, next_cursor
     key = cursors.decode_key(cursor) if cursor is not None else None
     if filters.narrows:
         query = _filtered(user_id, filters)

@@ -26,6 +26,7 @@ from apps.api.app.entries.schemas import (
     OnThisDayOut,
     StatsOut,
     TagCount,
+    TagRename,
 )
 from apps.api.app.strings import NulFreeStr
 from apps.api.app.timezones import today_in
@@ -193,6 +194,22 @@ def delete_entry(entry: OwnedEntry, db: DbSession) -> Response:
 async def list_tags(user: CurrentUser, reader: ReaderDep) -> list[TagCount]:
     counts = await queries.tag_counts(reader, user.id)
     return [TagCount(name=name, count=count) for name, count in counts]
+
+
+@tags_router.patch("/{name:path}", response_model=TagCount, dependencies=[CsrfProtected])
+def rename_tag(name: str, data: TagRename, user: CurrentUser, db: DbSession) -> TagCount:
+    """Rename a tag on every entry of yours; into an existing tag, the two merge."""
+    count = service.rename_tag(db, user.id, name, data.name)
+    return TagCount(name=data.name, count=count)
+
+
+@tags_router.delete(
+    "/{name:path}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[CsrfProtected]
+)
+def delete_tag(name: str, user: CurrentUser, db: DbSession) -> Response:
+    """Remove a tag from every entry of yours (the entries stay)."""
+    service.delete_tag(db, user.id, name)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @stats_router.get("", response_model=StatsOut)

@@ -165,6 +165,19 @@ class TagCount(BaseModel):
     count: int
 
 
+def _one_tag(value: str) -> str:
+    (name,) = _normalise_tags([value])
+    return name
+
+
+class TagRename(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, NoNul, AfterValidator(_one_tag)] = Field(
+        description="The new name (trimmed, lower-cased); an existing tag is merged into"
+    )
+
+
 class CalendarDay(BaseModel):
     date: date
     count: int

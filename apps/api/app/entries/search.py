@@ -58,6 +58,11 @@ _SQLITE_SCORE: ColumnElement[float] = literal_column(
 )
 
 
+# The FTS row of each SQLite search result, so that its snippet is read by rowid (a seek),
+# not by a second scan of every matching row.
+FTS_ROWID: ColumnElement[int] = literal_column("entries_fts.rowid").label("fts_rowid")
+
+
 def fts5_query(text: str) -> str | None:
     """User text → a safe FTS5 query: every word quoted (no operators), the last one as a
     prefix so results appear while typing. None when there is nothing to search for."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from apps.api.app.db.base import utcnow
 from apps.api.app.entries.exceptions import EntryInvalid, VersionConflict
@@ -98,6 +98,12 @@ def update_entry(db: Session, entry: Entry, changes: dict[str, Any]) -> Entry:
     if "tags" in changes:
         set_tags(entry, changes["tags"])
     entry.updated_at = utcnow()
+    _commit_versioned(db)
+    return entry
+
+
+def _commit_versioned(db: Session) -> None:
+    """Commit; a row another writer changed meanwhile (version check) → 412."""
     try:
         db.commit()
     except Exception as exc:
@@ -107,9 +113,71 @@ def update_entry(db: Session, entry: Entry, changes: dict[str, Any]) -> Entry:
         if isinstance(exc, StaleDataError):
             raise VersionConflict() from None
         raise
-    return entry
 
 
 def delete_entry(db: Session, entry: Entry) -> None:
     db.delete(entry)
     db.commit()
+
+
+# ---- tags -----------------------------------------------------------------------------------
+
+
+def _tagged(db: Session, user_id: uuid.UUID, name: str) -> list[Entry]:
+    """This user's entries carrying the tag (with their tag rows); 404 if there are none."""
+    entries = list(
+        db.scalars(
+            select(Entry)
+            .options(selectinload(Entry.tag_rows))
+            .where(
+                Entry.user_id == user_id,
+                Entry.id.in_(
+                    select(EntryTag.entry_id).where(
+                        EntryTag.user_id == user_id, EntryTag.name == name
+                    )
+                ),
+            )
+        )
+    )
+    if not entries:
+        raise NotFound("Tag not found")
+    return entries
+
+
+def _retag(db: Session, entries: list[Entry], old: str, new: str | None) -> None:
+    """Replace (or drop, ``new`` None) a tag on each entry, keeping order and no duplicate;
+    each entry's version and updated_at move, so ETags change."""
+    now = utcnow()
+    for entry in entries:
+        if new is None:
+            tags = [tag for tag in entry.tags if tag != old]
+        else:
+            tags = list(dict.fromkeys(new if tag == old else tag for tag in entry.tags))
+        set_tags(entry, tags)
+        entry.updated_at = now
+    _commit_versioned(db)
+
+
+def normalise_tag(name: str) -> str:
+    return name.strip().lower()
+
+
+def rename_tag(db: Session, user_id: uuid.UUID, name: str, new_name: str) -> int:
+    """Rename a tag on every entry of the user, merging into ``new_name`` if it exists;
+    returns how many entries carry ``new_name`` afterwards."""
+    old = normalise_tag(name)
+    entries = _tagged(db, user_id, old)
+    if new_name != old:
+        _retag(db, entries, old, new_name)
+    return int(
+        db.scalar(
+            select(func.count()).where(EntryTag.user_id == user_id, EntryTag.name == new_name)
+        )
+        or 0
+    )
+
+
+def delete_tag(db: Session, user_id: uuid.UUID, name: str) -> None:
+    """Remove a tag from every entry of the user (the entries stay)."""
+    old = normalise_tag(name)
+    _retag(db, _tagged(db, user_id, old), old, None)

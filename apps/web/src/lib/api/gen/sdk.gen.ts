@@ -2,7 +2,7 @@
 
 import { type Client, type ClientMeta, formDataBodySerializer, type Options as Options2, type RequestResult, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCalendarData, EntriesCalendarErrors, EntriesCalendarResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesOnThisDayData, EntriesOnThisDayErrors, EntriesOnThisDayResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, EntriesStatsData, EntriesStatsErrors, EntriesStatsResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
+import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCalendarData, EntriesCalendarErrors, EntriesCalendarResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesDeleteTagData, EntriesDeleteTagErrors, EntriesDeleteTagResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesOnThisDayData, EntriesOnThisDayErrors, EntriesOnThisDayResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesRenameTagData, EntriesRenameTagErrors, EntriesRenameTagResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, EntriesStatsData, EntriesStatsErrors, EntriesStatsResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -333,4 +333,30 @@ export const entriesListTags = <ThrowOnError extends boolean = true>(options?: O
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/tags',
     ...options
+});
+
+/**
+ * Delete Tag
+ *
+ * Remove a tag from every entry of yours (the entries stay).
+ */
+export const entriesDeleteTag = <ThrowOnError extends boolean = true>(options: Options<EntriesDeleteTagData, ThrowOnError>): RequestResult<EntriesDeleteTagResponses, EntriesDeleteTagErrors, ThrowOnError> => (options.client ?? client).delete<EntriesDeleteTagResponses, EntriesDeleteTagErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tags/{name}',
+    ...options
+});
+
+/**
+ * Rename Tag
+ *
+ * Rename a tag on every entry of yours; into an existing tag, the two merge.
+ */
+export const entriesRenameTag = <ThrowOnError extends boolean = true>(options: Options<EntriesRenameTagData, ThrowOnError>): RequestResult<EntriesRenameTagResponses, EntriesRenameTagErrors, ThrowOnError> => (options.client ?? client).patch<EntriesRenameTagResponses, EntriesRenameTagErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tags/{name}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });

@@ -591,6 +591,18 @@ export type TagCount = {
 };
 
 /**
+ * TagRename
+ */
+export type TagRename = {
+    /**
+     * Name
+     *
+     * The new name (trimmed, lower-cased); an existing tag is merged into
+     */
+    name: string;
+};
+
+/**
  * TokenOut
  */
 export type TokenOut = {
@@ -2029,3 +2041,111 @@ export type EntriesListTagsResponses = {
 };
 
 export type EntriesListTagsResponse = EntriesListTagsResponses[keyof EntriesListTagsResponses];
+
+export type EntriesDeleteTagData = {
+    body?: never;
+    path: {
+        /**
+         * Name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/tags/{name}';
+};
+
+export type EntriesDeleteTagErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type EntriesDeleteTagError = EntriesDeleteTagErrors[keyof EntriesDeleteTagErrors];
+
+export type EntriesDeleteTagResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type EntriesDeleteTagResponse = EntriesDeleteTagResponses[keyof EntriesDeleteTagResponses];
+
+export type EntriesRenameTagData = {
+    body: TagRename;
+    path: {
+        /**
+         * Name
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/api/tags/{name}';
+};
+
+export type EntriesRenameTagErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type EntriesRenameTagError = EntriesRenameTagErrors[keyof EntriesRenameTagErrors];
+
+export type EntriesRenameTagResponses = {
+    /**
+     * Successful Response
+     */
+    200: TagCount;
+};
+
+export type EntriesRenameTagResponse = EntriesRenameTagResponses[keyof EntriesRenameTagResponses];
