@@ -109,3 +109,12 @@ export function useToggleStar() {
     onSuccess: (entry) => invalidate(entry),
   });
 }
+
+/** Entries written on this month and day in earlier years. */
+export function useOnThisDay(date: string, enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.onThisDay(date),
+    enabled,
+    queryFn: async () => (await api.entriesOnThisDay({ query: { date } })).data,
+  });
+}

@@ -9,6 +9,7 @@ import { useEntries, useTags, type EntryFilters } from '../api';
 import { excerpt } from '../excerpt';
 import { entryTitle } from '../format';
 import { MOODS, moodLabel } from '../mood';
+import { OnThisDay } from './OnThisDay';
 import { StarButton } from './StarButton';
 import { groupByMonth, snippetOf, snippetParts, type Snippet } from '../timeline';
 
@@ -277,6 +278,8 @@ export function JournalPage() {
             ? `${resultCount} for “${filters.q}”`
             : ''}
       </p>
+
+      <OnThisDay enabled={!filtered} />
 
       {entries.isError ? (
         <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />

@@ -10,6 +10,7 @@ import { type UserOut } from '../../../lib/api-client';
 import { errorMessage } from '../../../lib/api-error';
 import { useChangePassword, useMe, useUpdateProfile } from '../api';
 import { ExportImport } from './ExportImport';
+import { TagManager } from './TagManager';
 
 /** Every IANA zone the browser knows, with the current and the device's zone surely in it. */
 function timeZones(current: string, device: string): string[] {
@@ -147,6 +148,7 @@ export function SettingsPage() {
       </nav>
       <Profile />
       <PasswordForm />
+      <TagManager />
       <ExportImport />
     </section>
   );
