@@ -33,10 +33,10 @@ export function AppShell() {
       '?': () => {
         if (!help.current?.open) help.current?.showModal();
       },
-      // On the journal the page focuses its own search field.
-      '/': () => {
-        if (location.pathname !== '/') navigate('/', { state: { focusSearch: true } });
-      },
+      // On the journal the page focuses its own search field (and handles `/` itself).
+      ...(location.pathname === '/'
+        ? {}
+        : { '/': () => navigate('/', { state: { focusSearch: true } }) }),
     },
     status === 'signedIn',
   );

@@ -17,10 +17,18 @@ test('sign in, write an entry, see it listed, edit and delete it', async ({ page
   await page
     .getByLabel('Entry (markdown)')
     .fill('The water was **high** today.\n\n<img src=x onerror="window.__pwned=1">');
-  await page.getByRole('tab', { name: 'Preview' }).click();
+  // Wide screens show the preview beside the text; a phone has Write/Preview tabs (arrow keys).
+  await expect(page.getByRole('region', { name: 'Preview' }).locator('strong')).toHaveText('high');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('tab', { name: 'Write' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Preview' })).toBeFocused();
   await expect(page.getByRole('tabpanel', { name: 'Preview' }).locator('strong')).toHaveText(
     'high',
   );
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByLabel('Entry (markdown)')).toBeVisible();
+  await page.setViewportSize({ width: 1280, height: 720 });
   await page.getByRole('button', { name: 'Save entry' }).click();
   await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   expect(
