@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { excerpt, stripMarkdown } from './excerpt';
-import { entryTitle } from './format';
+import { entryTitle, untitledRest } from './format';
 
 describe('stripMarkdown', () => {
   it('turns a table into its cell text without pipes or rules', () => {
@@ -71,5 +71,12 @@ describe('entryTitle', () => {
 describe('stripMarkdown, escaped pipes', () => {
   it('keeps an escaped pipe inside a table cell as text', () => {
     expect(stripMarkdown('| a \\| b | c |')).toBe('a | b · c');
+  });
+});
+
+describe('untitledRest', () => {
+  it('leaves out the first line of an untitled entry, which is already its title', () => {
+    expect(excerpt(untitledRest({ title: '', body: '# Keeper\n\nThe lamp.' }))).toBe('The lamp.');
+    expect(untitledRest({ title: 'T', body: '# Keeper' })).toBe('# Keeper');
   });
 });

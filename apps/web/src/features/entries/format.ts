@@ -24,3 +24,11 @@ export function entryTitle(entry: { title: string; body: string }, length = 80):
   if (!firstLine) return 'Untitled';
   return firstLine.length > length ? `${firstLine.slice(0, length).trimEnd()}…` : firstLine;
 }
+
+/** The body to excerpt: without its first line when that line already serves as the title. */
+export function untitledRest(entry: { title: string; body: string }): string {
+  if (entry.title.trim()) return entry.body;
+  const lines = entry.body.split('\n');
+  const first = lines.findIndex((line) => stripMarkdown(line).length > 0);
+  return first === -1 ? entry.body : lines.slice(first + 1).join('\n');
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { groupByMonth, snippetOf, snippetParts } from './timeline';
+import { groupByMonth, snippetOf, snippetParts, tidySnippet } from './timeline';
 
 describe('groupByMonth', () => {
   it('groups consecutive entries of one month under one heading, newest first', () => {
@@ -73,5 +73,23 @@ describe('snippetOf', () => {
     });
     expect(snippetOf({})).toBeNull();
     expect(snippetOf({ snippet: { text: 1, marks: [] } })).toBeNull();
+  });
+});
+
+describe('tidySnippet', () => {
+  it('drops markdown syntax around the match but keeps the marked words exact', () => {
+    const text = 'Boats and a **zephyr** from the sea.\n\n| tide | time |\n| --- | --- |';
+    const start = text.indexOf('zephyr');
+    const parts = tidySnippet(snippetParts({ text, marks: [[start, start + 6]] }));
+    const shown = parts.map((p) => p.text).join('');
+    expect(parts.find((p) => p.marked)?.text).toBe('zephyr');
+    expect(shown).not.toMatch(/[|*]|---/);
+    expect(shown).toContain('Boats and a');
+    expect(shown).toContain('tide time');
+  });
+
+  it('keeps link text, not link URLs', () => {
+    const parts = tidySnippet([{ text: 'see [the docs](https://x.example/a) now', marked: false }]);
+    expect(parts[0]!.text).toBe('see the docs now');
   });
 });

@@ -70,3 +70,26 @@ export function snippetParts({ text, marks }: Snippet): SnippetPart[] {
   if (at < chars.length) parts.push({ text: slice(at, chars.length), marked: false });
   return parts;
 }
+
+/**
+ * Markdown syntax out of a snippet's plain parts (the API sends the body's raw text): no
+ * emphasis markers, table pipes, fences or link URLs. Marked parts are the matched words and
+ * stay exactly as sent, so the offsets keep pointing at them.
+ */
+export function tidySnippet(parts: SnippetPart[]): SnippetPart[] {
+  return parts.map((part) =>
+    part.marked
+      ? part
+      : {
+          marked: false,
+          text: part.text
+            .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+            .replace(/\]\([^)]*\)/g, '')
+            .replace(/```\w*|`+|\*\*|__|~~|\|/g, ' ')
+            .replace(/(^|\s)(#{1,6}|>|-{3,}|:?-{3,}:?)(?=\s|$)/g, '$1')
+            .replace(/(^|\s)\*(?=\S)|(?<=\S)\*(?=\s|$)/g, '$1')
+            .replace(/<\/?[a-z][^>]*>/gi, ' ')
+            .replace(/\s+/g, ' '),
+        },
+  );
+}

@@ -7,11 +7,11 @@ import type { EntryListItem } from '../../../lib/api-client';
 import { useShortcuts } from '../../../lib/shortcuts';
 import { useEntries, useTags, type EntryFilters } from '../api';
 import { excerpt } from '../excerpt';
-import { entryTitle } from '../format';
+import { entryTitle, untitledRest } from '../format';
 import { MOODS, moodLabel } from '../mood';
 import { OnThisDay } from './OnThisDay';
 import { StarButton } from './StarButton';
-import { groupByMonth, snippetOf, snippetParts, type Snippet } from '../timeline';
+import { groupByMonth, snippetOf, snippetParts, tidySnippet, type Snippet } from '../timeline';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, {
   weekday: 'short',
@@ -25,7 +25,7 @@ const dateFormat = new Intl.DateTimeFormat(undefined, {
 function Highlighted({ snippet }: { snippet: Snippet }) {
   return (
     <p className="excerpt snippet">
-      {snippetParts(snippet).map((part, index) =>
+      {tidySnippet(snippetParts(snippet)).map((part, index) =>
         part.marked ? <mark key={index}>{part.text}</mark> : part.text,
       )}
     </p>
@@ -50,7 +50,7 @@ function EntryCard({ entry, level }: { entry: EntryListItem; level: 'h2' | 'h3' 
         {snippet ? (
           <Highlighted snippet={snippet} />
         ) : entry.body ? (
-          <p className="excerpt">{excerpt(entry.body)}</p>
+          <p className="excerpt">{excerpt(untitledRest(entry))}</p>
         ) : null}
       </Link>
       {entry.tags.length ? (
