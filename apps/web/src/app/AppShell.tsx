@@ -23,7 +23,7 @@ async function signOut(): Promise<void> {
 
 /** The signed-in frame: header navigation around the current page. */
 export function AppShell() {
-  const { status, reason } = useAuth();
+  const { status } = useAuth();
   const location = useLocation();
   const navigate = useNavigate();
   const help = useRef<HTMLDialogElement>(null);
@@ -58,6 +58,7 @@ export function AppShell() {
   }
   if (status === 'signedOut') {
     // Signing out on purpose starts afresh: the next person must not land on this entry.
+    const reason = authClient.signOutReason;
     if (reason === 'user') return <Navigate to="/signin" replace />;
     const next = encodeURIComponent(location.pathname + location.search);
     const revoked = reason === 'revoked' ? '&revoked=1' : '';

@@ -22,7 +22,7 @@ export type AuthMode = 'cookie' | 'body';
 export type AuthStatus = 'loading' | 'signedIn' | 'signedOut' | 'unreachable';
 /** Why the user is signed out: they asked to (`user`), or the server revoked this session. */
 export type SignOutReason = 'user' | 'revoked' | null;
-export type AuthState = { status: AuthStatus; mode: AuthMode; reason?: SignOutReason };
+export type AuthState = { status: AuthStatus; mode: AuthMode };
 
 type Listener = () => void;
 type ChannelMessage = { type: 'token'; accessToken: string } | { type: 'signedOut' };
@@ -58,6 +58,7 @@ export type AuthClientOptions = {
 
 export class AuthClient {
   private accessToken: string | null = null;
+  private reason: SignOutReason = null;
   private state: AuthState;
   private readonly listeners = new Set<Listener>();
   private readonly client: Client;
@@ -102,17 +103,18 @@ export class AuthClient {
     return this.state.mode;
   }
 
+  /** Why the last sign-out happened (read when the status is `signedOut`). */
+  get signOutReason(): SignOutReason {
+    return this.reason;
+  }
+
   get token(): string | null {
     return this.accessToken;
   }
 
   private setState(next: Partial<AuthState>): void {
     const merged = { ...this.state, ...next };
-    if (
-      merged.status !== this.state.status ||
-      merged.mode !== this.state.mode ||
-      merged.reason !== this.state.reason
-    ) {
+    if (merged.status !== this.state.status || merged.mode !== this.state.mode) {
       this.state = merged;
       this.listeners.forEach((listener) => listener());
     }
@@ -128,7 +130,8 @@ export class AuthClient {
     if (this.mode === 'body' && answer.refresh_token) {
       this.storage.setItem(REFRESH_STORAGE_KEY, answer.refresh_token);
     }
-    this.setState({ status: 'signedIn', reason: null });
+    this.reason = null;
+    this.setState({ status: 'signedIn' });
     if (broadcast) this.channel?.postMessage({ type: 'token', accessToken: answer.access_token });
   }
 
@@ -136,14 +139,16 @@ export class AuthClient {
   private signOutLocally(broadcast = true, reason: SignOutReason = null): void {
     this.accessToken = null;
     this.storage.removeItem(REFRESH_STORAGE_KEY);
-    this.setState({ status: 'signedOut', reason });
+    this.reason = reason;
+    this.setState({ status: 'signedOut' });
     if (broadcast) this.channel?.postMessage({ type: 'signedOut' });
   }
 
   private onMessage(message: ChannelMessage): void {
     if (message.type === 'token') {
       this.accessToken = message.accessToken;
-      this.setState({ status: 'signedIn', reason: null });
+      this.reason = null;
+      this.setState({ status: 'signedIn' });
     } else {
       this.signOutLocally(false, 'user');
     }
