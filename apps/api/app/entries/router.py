@@ -110,13 +110,19 @@ def export_entries(
 
 @router.post("/import", response_model=transfer.ImportResult, dependencies=[CsrfProtected])
 def import_entries(
-    file: Annotated[UploadFile, File(description="A JSON export or a markdown zip export")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="A Journal JSON or markdown zip export, a Day One export (its zip or "
+            "Journal.json) or a jrnl JSON export; detected by content"
+        ),
+    ],
     user: CurrentUser,
     db: DbSession,
 ) -> transfer.ImportResult:
     """Add the entries of an export file. Idempotent: entries already here are skipped."""
-    entries = transfer.parse_import(file.file.read())
-    return transfer.import_entries(db, user.id, entries)
+    entries, unsupported = transfer.read_import(file.file.read())
+    return transfer.import_entries(db, user.id, entries, unsupported=unsupported)
 
 
 # Declared before "/{entry_id}", which would otherwise take these names as ids.

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from apps.api.app.db.base import utcnow
+from apps.api.app.entries import dayone
 from apps.api.app.entries.exceptions import InvalidImport
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.schemas import Body, IsoDate, Mood, Tags, Title
@@ -32,6 +33,8 @@ MAX_ZIP_MEMBERS = 20_000  # every member counts: directories, photos, anything
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024  # refuses zip bombs
 # One entry file: a 200,000-character body is at most 800 KB of UTF-8, plus front matter.
 MAX_ZIP_MEMBER_BYTES = 1024 * 1024
+# A Day One zip holds all its entries in one JSON file (photos are not read).
+MAX_ZIP_JSON_BYTES = 32 * 1024 * 1024
 _READ_CHUNK = 64 * 1024
 # Only these inflate in bounded steps (zlib's max_length); bzip2 and lzma members would be
 # decompressed a whole read at a time by zipfile, so they are refused like unknown methods.
@@ -56,11 +59,16 @@ class ImportedEntry(BaseModel):
     entry_date: IsoDate
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # Set by the Day One and jrnl readers only (dayone.py): how the entry is found again.
+    import_key: str | None = Field(None, exclude=True)
 
 
 class ImportResult(BaseModel):
     created: int = Field(description="Entries added")
     skipped: int = Field(description="Entries already present (same id): left unchanged")
+    unsupported: int = Field(
+        0, description="Items not imported: photos, videos, audio, PDFs (Day One)"
+    )
 
 
 # ---- export ---------------------------------------------------------------------------------
@@ -238,7 +246,9 @@ def _check_member_count(raw: bytes) -> None:
             raise _too_many_members()
 
 
-def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> bytes:
+def _read_member(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int, cap: int = MAX_ZIP_MEMBER_BYTES
+) -> bytes:
     """The member's bytes, read in chunks and counted as they are produced: reading stops
     at the per-file cap or the archive's remaining ``budget``, whatever the headers say."""
     name = member.filename
@@ -254,8 +264,8 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int)
         with archive.open(member) as stream:
             while chunk := stream.read(_READ_CHUNK):
                 produced += len(chunk)
-                if produced > MAX_ZIP_MEMBER_BYTES:
-                    raise _member_error(name, f"larger than {MAX_ZIP_MEMBER_BYTES} bytes unpacked")
+                if produced > cap:
+                    raise _member_error(name, f"larger than {cap} bytes unpacked")
                 if produced > budget:
                     raise InvalidImport("The archive is too large once unpacked")
                 parts.append(chunk)
@@ -265,7 +275,7 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int)
     return b"".join(parts)
 
 
-def _read_zip(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
+def _open_zip(raw: bytes) -> zipfile.ZipFile:
     _check_member_count(raw)
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
@@ -275,51 +285,106 @@ def _read_zip(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
         raise InvalidImport("The file is not a valid zip archive") from None
     if len(archive.infolist()) > MAX_ZIP_MEMBERS:
         raise _too_many_members()
-    members = [m for m in archive.infolist() if not m.is_dir() and m.filename.endswith(".md")]
+    return archive
+
+
+def _read_members(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], cap: int
+) -> Iterator[tuple[str, bytes]]:
     for member in members:  # declared sizes: a cheap early refusal (then counted for real)
-        if member.file_size > MAX_ZIP_MEMBER_BYTES:
-            raise _member_error(
-                member.filename, f"larger than {MAX_ZIP_MEMBER_BYTES} bytes unpacked"
-            )
+        if member.file_size > cap:
+            raise _member_error(member.filename, f"larger than {cap} bytes unpacked")
     if sum(m.file_size for m in members) > MAX_ZIP_UNCOMPRESSED:
         raise InvalidImport("The archive is too large once unpacked")
-    items = []
     budget = MAX_ZIP_UNCOMPRESSED
     for member in members:
-        data = _read_member(archive, member, budget)
+        data = _read_member(archive, member, budget, cap)
         budget -= len(data)
+        yield member.filename, data
+
+
+def _read_markdown_zip(archive: zipfile.ZipFile) -> list[tuple[str, dict[str, Any]]]:
+    members = [m for m in archive.infolist() if not m.is_dir() and m.filename.endswith(".md")]
+    items = []
+    for name, data in _read_members(archive, members, MAX_ZIP_MEMBER_BYTES):
         try:
-            items.append((member.filename, _parse_front_matter(data.decode("utf-8"))))
+            items.append((name, _parse_front_matter(data.decode("utf-8"))))
         except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             raise InvalidImport(
-                f"{member.filename}: not a markdown entry with front matter",
-                [{"loc": ["file", member.filename], "msg": "missing or malformed front matter"}],
+                f"{name}: not a markdown entry with front matter",
+                [{"loc": ["file", name], "msg": "missing or malformed front matter"}],
             ) from None
     return items
 
 
-def _read_json(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
+def _json_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The journal files of a Day One zip (``Journal.json`` or any other ``*.json`` at its
+    top level); empty for a Journal markdown zip."""
+    files = [m for m in archive.infolist() if not m.is_dir()]
+    if any(m.filename.endswith(".md") for m in files):
+        return []
+    return [m for m in files if m.filename.lower().endswith(".json") and "/" not in m.filename]
+
+
+def _load_json(raw: bytes) -> Any:
     try:
-        document = json.loads(raw)
+        return json.loads(raw)
     except ValueError:  # not JSON, not UTF-8, or an integer too long to convert
         raise InvalidImport(
-            "The file is neither a Journal JSON export nor a markdown zip"
+            "The file is neither a Journal, Day One or jrnl export nor a markdown zip"
         ) from None
     except RecursionError:
         raise InvalidImport("The JSON is nested too deeply") from None
+
+
+def _journal_items(document: Any) -> list[tuple[str, dict[str, Any]]]:
     entries = document.get("entries") if isinstance(document, dict) else document
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise InvalidImport('The JSON must hold an "entries" list of objects')
     return [(f"entries[{index}]", item) for index, item in enumerate(entries)]
 
 
-def parse_import(raw: bytes) -> list[ImportedEntry]:
-    """Validate a whole file (all-or-nothing): every problem is reported with its place."""
-    items = _read_zip(raw) if raw.startswith(b"PK\x03\x04") else _read_json(raw)
-    if len(items) > MAX_IMPORT_ENTRIES:
+def _check_count(count: int) -> None:
+    if count > MAX_IMPORT_ENTRIES:
         raise InvalidImport(f"Too many entries (at most {MAX_IMPORT_ENTRIES} per import)")
+
+
+def _read(raw: bytes) -> tuple[list[tuple[str, dict[str, Any]]], list[dict[str, Any]], int]:
+    """(items, conversion errors, unsupported count) of any accepted file, by content."""
+    if raw.startswith(b"PK\x03\x04"):
+        archive = _open_zip(raw)
+        journals = _json_members(archive)
+        if not journals:
+            return _read_markdown_zip(archive), [], 0
+        items: list[tuple[str, dict[str, Any]]] = []
+        errors: list[dict[str, Any]] = []
+        unsupported = 0
+        for name, data in _read_members(archive, journals, MAX_ZIP_JSON_BYTES):
+            document = _load_json(data)
+            if dayone.kind(document) != "dayone":
+                raise _member_error(name, "not a Day One journal export")
+            _check_count(len(items) + len(document["entries"]))
+            more, wrong, dropped = dayone.convert(document, "dayone", name)
+            items, errors, unsupported = items + more, errors + wrong, unsupported + dropped
+        return items, errors, unsupported
+    document = _load_json(raw)
+    source = dayone.kind(document)
+    if source is None:
+        return _journal_items(document), [], 0
+    _check_count(len(document["entries"]))
+    return dayone.convert(document, source)
+
+
+def parse_import(raw: bytes) -> list[ImportedEntry]:
+    return read_import(raw)[0]
+
+
+def read_import(raw: bytes) -> tuple[list[ImportedEntry], int]:
+    """Validate a whole file (all-or-nothing): every problem is reported with its place.
+    Returns the entries and how many items of the file cannot be imported (photos…)."""
+    items, errors, unsupported = _read(raw)
+    _check_count(len(items))
     parsed: list[ImportedEntry] = []
-    errors: list[dict[str, Any]] = []
     for where, item in items:
         try:
             entry = ImportedEntry.model_validate(item)
@@ -335,7 +400,7 @@ def parse_import(raw: bytes) -> list[ImportedEntry]:
         first = errors[0]
         where = ".".join(str(p) for p in first["loc"][1:])
         raise InvalidImport(f"Invalid entry at {where}: {first['msg']}", errors)
-    return parsed
+    return parsed, unsupported
 
 
 def _utc(moment: datetime) -> datetime:
@@ -348,14 +413,19 @@ def import_entries(
     user_id: uuid.UUID,
     entries: list[ImportedEntry],
     *,
+    unsupported: int = 0,
     now: Callable[[], datetime] = utcnow,
 ) -> ImportResult:
     """Add the entries this user does not have yet; the same file twice changes nothing."""
     wanted: dict[uuid.UUID, ImportedEntry] = {}
     for item in entries:
-        original = item.id or uuid.uuid5(
-            _IMPORT_NAMESPACE, f"{item.entry_date}|{item.title}|{item.body}"
-        )
+        if item.import_key is not None:
+            # Another app's entry: an id of this user's own, derived from its import key.
+            original = uuid.uuid5(_IMPORT_NAMESPACE, f"{user_id}|{item.import_key}")
+        else:
+            original = item.id or uuid.uuid5(
+                _IMPORT_NAMESPACE, f"{item.entry_date}|{item.title}|{item.body}"
+            )
         wanted.setdefault(original, item)
     taken = {
         row_id: owner
@@ -384,6 +454,7 @@ def import_entries(
             mood=item.mood,
             starred=item.starred,
             word_count=count_words(item.title, item.body),
+            import_key=item.import_key,
             entry_date=item.entry_date,
             created_at=_utc(item.created_at or stamp),
             updated_at=_utc(item.updated_at or stamp),
@@ -392,4 +463,4 @@ def import_entries(
         db.add(entry)
         created += 1
     db.commit()
-    return ImportResult(created=created, skipped=skipped)
+    return ImportResult(created=created, skipped=skipped, unsupported=unsupported)

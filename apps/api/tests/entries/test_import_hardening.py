@@ -91,7 +91,7 @@ def test_a_well_formed_crafted_zip_imports(
     )
     response = _import(client, auth_headers, data)
     assert response.status_code == 200, response.text
-    assert response.json() == {"created": 2, "skipped": 0}
+    assert response.json() == {"created": 2, "skipped": 0, "unsupported": 0}
 
 
 def test_member_with_a_bad_crc_is_422(client: TestClient, auth_headers: dict[str, str]) -> None:

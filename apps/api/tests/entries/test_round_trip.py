@@ -66,7 +66,7 @@ def _round_trip(
         "/api/entries/import", files={"file": (name, export.content)}, headers=headers
     )
     assert imported.status_code == 200, imported.text
-    assert imported.json() == {"created": len(originals), "skipped": 0}
+    assert imported.json() == {"created": len(originals), "skipped": 0, "unsupported": 0}
     for original in originals:
         restored = client.get(f"/api/entries/{original['id']}", headers=headers).json()
         assert {k: restored[k] for k in FIELDS} == {k: original[k] for k in FIELDS}

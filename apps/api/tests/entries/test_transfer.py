@@ -103,9 +103,9 @@ def test_json_round_trip_into_another_account_is_idempotent(
 
     first = _import(other, bob, "export.json", export)
     assert first.status_code == 200, first.text
-    assert first.json() == {"created": 3, "skipped": 0}
+    assert first.json() == {"created": 3, "skipped": 0, "unsupported": 0}
     again = _import(other, bob, "export.json", export)
-    assert again.json() == {"created": 0, "skipped": 3}
+    assert again.json() == {"created": 0, "skipped": 3, "unsupported": 0}
     bobs = _listed(other, bob)
     assert sorted(e["title"] for e in bobs) == ["T0", "T1", "T2"]
     # Bob got copies with ids of his own; Alice's entries are untouched.
@@ -129,13 +129,14 @@ def test_markdown_round_trip_restores_entries(
     archive = client.get("/api/entries/export", params={"format": "markdown"}, headers=auth_headers)
     client.delete(f"/api/entries/{original['id']}", headers=auth_headers)
     restored = _import(client, auth_headers, "journal.zip", archive.content)
-    assert restored.json() == {"created": 1, "skipped": 0}
+    assert restored.json() == {"created": 1, "skipped": 0, "unsupported": 0}
     (entry,) = _listed(client, auth_headers)
     for field in ("id", "title", "body", "tags", "mood", "entry_date", "created_at"):
         assert entry[field] == original[field], field
     assert _import(client, auth_headers, "journal.zip", archive.content).json() == {
         "created": 0,
         "skipped": 1,
+        "unsupported": 0,
     }
 
 
@@ -147,7 +148,10 @@ def test_hand_written_markdown_without_ids_imports_once(
         archive.writestr(
             "notes/day.md", '---\ntitle: My day\ndate: 2024-05-06\ntags: ["walk"]\n---\nSunny.\n'
         )
-    for expected in ({"created": 1, "skipped": 0}, {"created": 0, "skipped": 1}):
+    for expected in (
+        {"created": 1, "skipped": 0, "unsupported": 0},
+        {"created": 0, "skipped": 1, "unsupported": 0},
+    ):
         assert _import(client, auth_headers, "notes.zip", buffer.getvalue()).json() == expected
     (entry,) = _listed(client, auth_headers)
     assert entry["title"] == "My day"
@@ -194,7 +198,11 @@ def test_import_needs_multipart_and_csrf(
     assert _import(client, no_csrf, "e.json", data).status_code == 403
     as_json = client.post("/api/entries/import", json={"entries": []}, headers=headers)
     assert as_json.status_code == 415
-    assert _import(client, headers, "e.json", data).json() == {"created": 0, "skipped": 0}
+    assert _import(client, headers, "e.json", data).json() == {
+        "created": 0,
+        "skipped": 0,
+        "unsupported": 0,
+    }
 
 
 def test_import_body_limit_is_its_own(

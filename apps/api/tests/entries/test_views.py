@@ -3,14 +3,20 @@ on-this-day and statistics. Dates are the writer's calendar dates (``entry_date`
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select, text
 
+from apps.api.app import migrate
+from apps.api.app.entries.models import Entry
 from apps.api.app.entries.views import streaks
+from apps.api.tests.test_migrations import _private_engine
 
 
 def _create(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
@@ -324,3 +330,75 @@ def test_stats_of_an_empty_journal(client: TestClient, auth_headers: dict[str, s
         "moods": [],
         "top_tags": [],
     }
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("json", "e.json"), ("markdown", "e.zip")])
+def test_starred_survives_export_and_import_into_another_account(
+    client: TestClient,
+    client_factory: Any,
+    make_user: Any,
+    auth_headers: dict[str, str],
+    fmt: str,
+    name: str,
+) -> None:
+    from apps.api.tests.conftest import login
+
+    _create(client, auth_headers, title="starred one", starred=True)
+    _create(client, auth_headers, title="plain one")
+    export = client.get("/api/entries/export", params={"format": fmt}, headers=auth_headers)
+    other = client_factory()
+    bob = login(other, make_user().email)
+    answer = other.post("/api/entries/import", files={"file": (name, export.content)}, headers=bob)
+    assert answer.json() == {"created": 2, "skipped": 0, "unsupported": 0}
+    assert {e["title"]: e["starred"] for e in _list(other, bob)} == {
+        "starred one": True,
+        "plain one": False,
+    }
+
+
+def test_migration_0010_backfills_word_counts_and_keeps_search(
+    database_url: str, tmp_path: Path
+) -> None:
+    user, entry = uuid.uuid4(), uuid.uuid4()
+
+    def stored(engine: Engine, value: uuid.UUID) -> object:
+        return value.hex if engine.dialect.name == "sqlite" else value
+
+    with _private_engine(database_url, tmp_path) as fresh:
+        migrate.upgrade(fresh, "0006")
+        with fresh.begin() as conn:
+            now = datetime.now(UTC)
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, display_name, is_admin, "
+                    "is_active, created_at, updated_at) "
+                    "VALUES (:id, 'w@example.com', 'x', '', false, true, :now, :now)"
+                ),
+                {"id": stored(fresh, user), "now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO entries (id, user_id, title, body, entry_date, created_at, "
+                    "updated_at, version) VALUES (:id, :user, 'Café day', "
+                    "'# Hello - wörld, it''s 3 pm', :day, :now, :now, 1)"
+                ),
+                {
+                    "id": stored(fresh, entry),
+                    "user": stored(fresh, user),
+                    "day": now.date(),
+                    "now": now,
+                },
+            )
+        migrate.upgrade(fresh)
+        with fresh.connect() as conn:
+            row = conn.execute(
+                select(Entry.word_count, Entry.starred, Entry.import_key).where(Entry.id == entry)
+            ).one()
+            assert tuple(row) == (7, False, None)
+            assert conn.execute(text("SELECT timezone FROM users")).scalar() == "UTC"
+            # The full-text structures of 0004 survive the new columns.
+            if fresh.dialect.name == "sqlite":
+                found = "SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'wörld'"
+            else:
+                found = "SELECT count(*) FROM entries WHERE search_vector @@ to_tsquery('pm')"
+            assert conn.execute(text(found)).scalar() == 1

@@ -11,7 +11,7 @@ export type BodyEntriesImportEntries = {
     /**
      * File
      *
-     * A JSON export or a markdown zip export
+     * A Journal JSON or markdown zip export, a Day One export (its zip or Journal.json) or a jrnl JSON export; detected by content
      */
     file: Blob | File;
 };
@@ -356,6 +356,12 @@ export type ImportResult = {
      * Entries already present (same id): left unchanged
      */
     skipped: number;
+    /**
+     * Unsupported
+     *
+     * Items not imported: photos, videos, audio, PDFs (Day One)
+     */
+    unsupported?: number;
 };
 
 /**
