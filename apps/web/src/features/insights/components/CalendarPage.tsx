@@ -58,7 +58,14 @@ function MonthView({ month }: { month: string }) {
               const content = (
                 <>
                   <span className="day-number">{Number(date.slice(8))}</span>
-                  {day?.count ? <span className="day-count">{day.count}</span> : null}
+                  {day?.count ? (
+                    <span className="day-foot">
+                      <span className="day-mood">
+                        {day.mood ? (MOOD_NAMES[Math.round(day.mood)] ?? '') : ''}
+                      </span>
+                      <span className="day-count">{day.count}</span>
+                    </span>
+                  ) : null}
                 </>
               );
               return (

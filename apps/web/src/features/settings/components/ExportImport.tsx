@@ -45,7 +45,10 @@ export function ExportImport() {
           `Imported ${answer.created} entr${answer.created === 1 ? 'y' : 'ies'}` +
             (answer.skipped
               ? `; ${answer.skipped} already in your journal were left as they are.`
-              : '.'),
+              : '.') +
+            (answer.unsupported
+              ? ` ${answer.unsupported} item${answer.unsupported === 1 ? '' : 's'} (such as photos) could not be imported.`
+              : ''),
         );
         if (fileInput.current) fileInput.current.value = '';
         setChosen(false);
@@ -82,6 +85,7 @@ export function ExportImport() {
             id="import-file"
             ref={fileInput}
             type="file"
+            aria-describedby="import-file-hint"
             accept=".json,.zip,application/json,application/zip"
             onChange={(e) => {
               setChosen(Boolean(e.target.files?.length));
@@ -89,6 +93,10 @@ export function ExportImport() {
               setResult(null);
             }}
           />
+          <p className="field-hint" id="import-file-hint">
+            This journal&apos;s exports, a Day One export (its .zip or Journal.json) or a jrnl JSON
+            export.
+          </p>
         </div>
         <Button type="submit" variant="secondary" disabled={importing.isPending}>
           {importing.isPending ? 'Importing…' : 'Import'}
