@@ -128,6 +128,13 @@ test('calendar, stats, reading view, highlighted search, tag rename and keyboard
   await expect(page.locator('.reading pre code .hljs-keyword').first()).toHaveText('def');
   await expect(page.getByRole('textbox')).toHaveCount(0); // nothing to type in: no phone keyboard
   await shots(page, 'reading');
+  const star = page.getByRole('button', { name: 'Star “Harbour walk”' });
+  await expect(star).toHaveAttribute('aria-pressed', 'false');
+  await star.click();
+  await expect(star).toHaveAttribute('aria-pressed', 'true');
+  await page.goto('/?starred=true');
+  await expect(page.getByLabel('Starred only')).toBeChecked();
+  await expect(page.locator('.entry-card .entry-title')).toHaveText(['Market', 'Harbour walk']);
 
   // Rename a tag in Settings; the entries follow.
   await page.goto('/settings');

@@ -45,7 +45,7 @@ export function EntryPage() {
           {entryTitle(entry)}
         </h1>
         <div className="reading-actions">
-          <StarButton id={entry.id} starred={entry.starred} />
+          <StarButton id={entry.id} starred={entry.starred} title={entryTitle(entry)} />
           <Link
             to={`/entries/${entry.id}/edit`}
             className="btn btn-primary btn-small"

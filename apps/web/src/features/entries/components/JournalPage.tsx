@@ -38,7 +38,7 @@ function EntryCard({ entry, level }: { entry: EntryListItem; level: 'h2' | 'h3' 
   const Heading = level;
   return (
     <li className="entry-card">
-      <StarButton id={entry.id} starred={entry.starred} />
+      <StarButton id={entry.id} starred={entry.starred} title={entryTitle(entry)} />
       <Link to={`/entries/${entry.id}`} className="entry-link">
         <div className="entry-meta">
           <time dateTime={entry.entry_date}>

@@ -1,7 +1,16 @@
 import { useToggleStar } from '../api';
 
 /** A toggle button (aria-pressed) that stars or unstars an entry. */
-export function StarButton({ id, starred }: { id: string; starred: boolean }) {
+export function StarButton({
+  id,
+  starred,
+  title,
+}: {
+  id: string;
+  starred: boolean;
+  /** The entry's title, so each star in a list has its own name. */
+  title: string;
+}) {
   const toggle = useToggleStar();
   const on = toggle.isPending ? !starred : starred;
   return (
@@ -9,7 +18,7 @@ export function StarButton({ id, starred }: { id: string; starred: boolean }) {
       type="button"
       className={on ? 'star-button on' : 'star-button'}
       aria-pressed={on}
-      aria-label="Starred"
+      aria-label={`Star “${title}”`}
       title={on ? 'Unstar' : 'Star'}
       disabled={toggle.isPending}
       onClick={() => toggle.mutate({ id, starred: !starred })}
