@@ -62,6 +62,7 @@ export default defineConfig({
         'devices.spec.ts',
         'offline.spec.ts',
         'drafts.spec.ts',
+        'journal-views.spec.ts',
       ],
       use: {
         ...devices['Desktop Chrome'],

@@ -1,10 +1,13 @@
-import { Link, NavLink, Navigate, Outlet, useLocation } from 'react-router';
+import { useRef } from 'react';
+import { Link, NavLink, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 
 import { ErrorState } from '../components/ui/ErrorState';
 import { authClient } from '../lib/api-client';
 import { ApiError } from '../lib/api-error';
 import { clearAllDrafts, hasDrafts } from '../lib/drafts';
+import { useShortcuts } from '../lib/shortcuts';
 import { useAuth } from '../lib/use-auth';
+import { ShortcutsDialog } from './ShortcutsDialog';
 
 const DISCARD_DRAFTS_MESSAGE =
   'You have unsaved drafts on this device. Signing out deletes them. Sign out anyway?';
@@ -22,6 +25,21 @@ async function signOut(): Promise<void> {
 export function AppShell() {
   const { status } = useAuth();
   const location = useLocation();
+  const navigate = useNavigate();
+  const help = useRef<HTMLDialogElement>(null);
+  useShortcuts(
+    {
+      n: () => navigate('/entries/new'),
+      '?': () => {
+        if (!help.current?.open) help.current?.showModal();
+      },
+      // On the journal the page focuses its own search field (and handles `/` itself).
+      ...(location.pathname === '/'
+        ? {}
+        : { '/': () => navigate('/', { state: { focusSearch: true } }) }),
+    },
+    status === 'signedIn',
+  );
   if (status === 'loading') {
     return (
       <p className="boot" role="status">
@@ -39,8 +57,12 @@ export function AppShell() {
     );
   }
   if (status === 'signedOut') {
+    // Signing out on purpose starts afresh: the next person must not land on this entry.
+    const reason = authClient.signOutReason;
+    if (reason === 'user') return <Navigate to="/signin" replace />;
     const next = encodeURIComponent(location.pathname + location.search);
-    return <Navigate to={`/signin?next=${next}`} replace />;
+    const revoked = reason === 'revoked' ? '&revoked=1' : '';
+    return <Navigate to={`/signin?next=${next}${revoked}`} replace />;
   }
   return (
     <div className="shell">
@@ -55,6 +77,8 @@ export function AppShell() {
           <NavLink to="/" end className="nav-home">
             Entries
           </NavLink>
+          <NavLink to="/calendar">Calendar</NavLink>
+          <NavLink to="/stats">Stats</NavLink>
           <NavLink to="/settings">Settings</NavLink>
           <NavLink to="/entries/new" className="btn btn-primary btn-small">
             New entry
@@ -67,6 +91,7 @@ export function AppShell() {
       <main id="main" className="content">
         <Outlet />
       </main>
+      <ShortcutsDialog ref={help} />
     </div>
   );
 }

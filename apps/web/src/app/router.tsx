@@ -7,7 +7,10 @@ import { SignInPage } from '../features/auth/components/SignInPage';
 import { SignUpPage } from '../features/auth/components/SignUpPage';
 import { VerifyPage } from '../features/auth/components/VerifyPage';
 import { EntryEditorPage } from '../features/entries/components/EntryEditorPage';
+import { EntryPage } from '../features/entries/components/EntryPage';
 import { JournalPage } from '../features/entries/components/JournalPage';
+import { CalendarPage } from '../features/insights/components/CalendarPage';
+import { StatsPage } from '../features/insights/components/StatsPage';
 import { DevicesPage } from '../features/sessions/components/DevicesPage';
 import { SettingsPage } from '../features/settings/components/SettingsPage';
 import { AppShell } from './AppShell';
@@ -25,7 +28,10 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <JournalPage /> },
       { path: 'entries/new', element: <EntryEditorPage /> },
-      { path: 'entries/:entryId', element: <EntryEditorPage /> },
+      { path: 'entries/:entryId', element: <EntryPage /> },
+      { path: 'entries/:entryId/edit', element: <EntryEditorPage /> },
+      { path: 'calendar', element: <CalendarPage /> },
+      { path: 'stats', element: <StatsPage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'settings/devices', element: <DevicesPage /> },
     ],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createClient, createConfig } from './api/gen/client';
 import * as sdk from './api/gen/sdk.gen';
-import { ApiError, errorMessage, throwApiErrors } from './api-error';
+import { ApiError, errorMessage, humanFieldMessage, throwApiErrors } from './api-error';
 
 function clientAnswering(fetchImpl: (request: Request) => Promise<Response>) {
   const http = createClient(
@@ -56,7 +56,7 @@ describe('ApiError from the generated client', () => {
       detail: 'Invalid request: email',
       message: 'Invalid request: email',
     });
-    expect(error.byField).toEqual({ email: 'not an email' });
+    expect(error.byField).toEqual({ email: 'Not an email' });
     expect(error.retryable).toBe(false);
   });
 
@@ -68,5 +68,19 @@ describe('ApiError from the generated client', () => {
     expect(error.status).toBe(502);
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/server had a problem/);
+  });
+});
+
+describe('humanFieldMessage', () => {
+  it('turns the email validator text into one human sentence', () => {
+    expect(
+      humanFieldMessage(
+        'value is not a valid email address: An email address must have an @-sign.',
+      ),
+    ).toBe('Enter a valid email address (it must have an @-sign).');
+  });
+
+  it('drops the "Value error," prefix of custom validators', () => {
+    expect(humanFieldMessage('Value error, too common')).toBe('Too common');
   });
 });

@@ -45,10 +45,24 @@ export class ApiError extends Error {
     const byField: Record<string, string> = {};
     for (const item of this.fieldErrors) {
       const field = String(item.loc[item.loc.length - 1] ?? '');
-      byField[field] ??= item.msg;
+      byField[field] ??= humanFieldMessage(item.msg);
     }
     return byField;
   }
+}
+
+/**
+ * A validator's message as a person would say it: "value is not a valid email address: An
+ * email address must have an @-sign." → "Enter a valid email address (it must have an @-sign)."
+ */
+export function humanFieldMessage(msg: string): string {
+  const email = /^value is not a valid email address:?\s*(.*)$/i.exec(msg);
+  if (email) {
+    const reason = (email[1] ?? '').replace(/^an email address /i, 'it ').replace(/\.$/, '');
+    return reason ? `Enter a valid email address (${reason}).` : 'Enter a valid email address.';
+  }
+  const text = msg.replace(/^(value|assertion) error,\s*/i, '');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function fallbackMessage(status: number): string {

@@ -211,7 +211,21 @@ describe('cookie mode', () => {
     expect(failure).toBeInstanceOf(ApiError);
     expect((failure as ApiError).status).toBe(401);
     expect(auth.getState().status).toBe('signedOut');
+    expect(auth.signOutReason).toBe('revoked'); // sign-in says "This device was signed out"
     expect(server.calls.filter((c) => c.path === '/api/entries')).toHaveLength(1);
+  });
+
+  it('a refresh refused for another reason (expired, missing) is not reported as a revocation', async () => {
+    const server = fakeServer({
+      'POST /api/auth/login': () => json(200, { access_token: 'a1', expires_in: 900 }),
+      'POST /api/auth/refresh': () => json(401, { code: 'not_authenticated' }),
+      'GET /api/entries': () => json(401, { code: 'token_expired' }),
+    });
+    const { auth, http } = makeClient(server);
+    await auth.login('a@example.com', 'pw');
+    await sdk.entriesListEntries({ client: http }).catch(() => undefined);
+    expect(auth.getState().status).toBe('signedOut');
+    expect(auth.signOutReason).toBeNull();
   });
 
   it('a refused sign-in throws an ApiError with the server code, and does not refresh', async () => {
@@ -246,6 +260,7 @@ describe('cookie mode', () => {
     expect(logout.credentials).toBe('include');
     expect(auth.token).toBeNull();
     expect(auth.getState().status).toBe('signedOut');
+    expect(auth.signOutReason).toBe('user'); // the shell sends to /signin without ?next=
   });
 });
 

@@ -20,6 +20,8 @@ import { ApiError } from './api-error';
 export type AuthMode = 'cookie' | 'body';
 /** `unreachable`: the session could not be restored because the server did not answer. */
 export type AuthStatus = 'loading' | 'signedIn' | 'signedOut' | 'unreachable';
+/** Why the user is signed out: they asked to (`user`), or the server revoked this session. */
+export type SignOutReason = 'user' | 'revoked' | null;
 export type AuthState = { status: AuthStatus; mode: AuthMode };
 
 type Listener = () => void;
@@ -56,6 +58,7 @@ export type AuthClientOptions = {
 
 export class AuthClient {
   private accessToken: string | null = null;
+  private reason: SignOutReason = null;
   private state: AuthState;
   private readonly listeners = new Set<Listener>();
   private readonly client: Client;
@@ -100,6 +103,11 @@ export class AuthClient {
     return this.state.mode;
   }
 
+  /** Why the last sign-out happened (read when the status is `signedOut`). */
+  get signOutReason(): SignOutReason {
+    return this.reason;
+  }
+
   get token(): string | null {
     return this.accessToken;
   }
@@ -122,14 +130,16 @@ export class AuthClient {
     if (this.mode === 'body' && answer.refresh_token) {
       this.storage.setItem(REFRESH_STORAGE_KEY, answer.refresh_token);
     }
+    this.reason = null;
     this.setState({ status: 'signedIn' });
     if (broadcast) this.channel?.postMessage({ type: 'token', accessToken: answer.access_token });
   }
 
   /** Forget the session locally (the server side is handled by `logout`). */
-  private signOutLocally(broadcast = true): void {
+  private signOutLocally(broadcast = true, reason: SignOutReason = null): void {
     this.accessToken = null;
     this.storage.removeItem(REFRESH_STORAGE_KEY);
+    this.reason = reason;
     this.setState({ status: 'signedOut' });
     if (broadcast) this.channel?.postMessage({ type: 'signedOut' });
   }
@@ -137,9 +147,10 @@ export class AuthClient {
   private onMessage(message: ChannelMessage): void {
     if (message.type === 'token') {
       this.accessToken = message.accessToken;
+      this.reason = null;
       this.setState({ status: 'signedIn' });
     } else {
-      this.signOutLocally(false);
+      this.signOutLocally(false, 'user');
     }
   }
 
@@ -195,7 +206,7 @@ export class AuthClient {
     } catch {
       // Unreachable or already gone: signing out locally is what the user asked for.
     } finally {
-      this.signOutLocally();
+      this.signOutLocally(true, 'user');
     }
   }
 
@@ -239,7 +250,11 @@ export class AuthClient {
       this.adopt(answer);
       return 'refreshed';
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) this.signOutLocally();
+      if (error instanceof ApiError && error.status === 401) {
+        // Revoked elsewhere (Devices, a password reset…) or reused: say so on the sign-in page.
+        const revoked = error.code === 'session_revoked' || error.code === 'refresh_reused';
+        this.signOutLocally(true, revoked ? 'revoked' : null);
+      }
       // Otherwise keep local state; the caller sees the original error.
       return error instanceof ApiError && error.isNetwork ? 'unreachable' : 'rejected';
     }

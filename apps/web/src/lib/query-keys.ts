@@ -9,6 +9,8 @@ export type EntryListFilters = {
   tag?: string;
   from?: string;
   to?: string;
+  starred?: boolean;
+  mood?: number;
 };
 
 export const queryKeys = {
@@ -22,6 +24,9 @@ export const queryKeys = {
     detail: (id: string) => ['entries', 'detail', id] as const,
   },
   tags: ['tags'] as const,
+  calendar: (month: string) => ['entries', 'calendar', month] as const,
+  onThisDay: (date: string) => ['entries', 'on-this-day', date] as const,
+  stats: ['entries', 'stats'] as const,
 };
 
 /** After entries changed in bulk (an import): every entry query and the tag list. */

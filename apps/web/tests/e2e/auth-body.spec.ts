@@ -36,7 +36,7 @@ test('M1 journey in body mode: refresh token in the body and localStorage, no co
   await page.getByLabel('Title').fill('Body mode entry');
   await page.getByLabel('Entry (markdown)').fill('Written with the M1 flow.');
   await page.getByRole('button', { name: 'Save entry' }).click();
-  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
 
   // Reload: the stored refresh token restores the session with a JSON body refresh.
   const refresh = page.waitForRequest((r) => r.url().endsWith('/api/auth/refresh'));

@@ -102,7 +102,7 @@ test('a 401 triggers exactly one refresh; the original request is retried once a
   );
   await page.getByRole('button', { name: 'Save entry' }).click();
   await saved;
-  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   expect(refreshes).toBe(1);
   const posts = unsafe.filter((r) => new URL(r.url()).pathname === '/api/entries');
   expect(posts).toHaveLength(2); // the original and its single retry
@@ -194,7 +194,7 @@ test('two tabs that both hit a 401 at once share one refresh and keep the sessio
   await first.getByLabel('Title').fill(`Two tabs ${Date.now()}`);
   await first.getByLabel('Entry (markdown)').fill('Still signed in.');
   await first.getByRole('button', { name: 'Save entry' }).click();
-  await expect(first).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  await expect(first).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   await second.reload();
   await expect(second.getByRole('heading', { name: 'Your journal' })).toBeVisible();
   expect(refreshes).toBeGreaterThanOrEqual(2);

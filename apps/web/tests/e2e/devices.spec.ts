@@ -72,6 +72,7 @@ test('A revokes B on the Devices page; B is sent to sign-in on its next action',
     .getByRole('link', { name: 'Settings' })
     .click();
   await expect(pageB).toHaveURL(/\/signin/);
+  await expect(pageB.getByText('This device was signed out')).toBeVisible(); // not a silent bounce
 
   // A is unaffected; "sign out all others" is now disabled (no others).
   await pageA.reload();

@@ -45,9 +45,9 @@ test("a stale draft restored on device A meets the conflict choice and keeps B's
   await pageA.getByLabel('Title').fill(`Harbour ${stamp}`);
   await pageA.getByLabel('Entry (markdown)').fill('Boats in the morning.');
   await pageA.getByRole('button', { name: 'Save entry' }).click();
-  await expect(pageA).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  await expect(pageA).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   const path = new URL(pageA.url()).pathname;
-  const id = path.split('/').pop()!;
+  const id = path.split('/')[2]!;
   await pageA.getByLabel('Entry (markdown)').fill('Boats in the morning. Gulls by noon.');
   await expect.poll(() => storedDraft(pageA, id)).toContain('Gulls by noon.');
   const contextA = pageA.context();
@@ -98,9 +98,9 @@ test('"Keep my version" saves the restored draft over the newer one, and the ban
   await pageA.getByLabel('Title').fill(`Orchard ${stamp}`);
   await pageA.getByLabel('Entry (markdown)').fill('Apples.');
   await pageA.getByRole('button', { name: 'Save entry' }).click();
-  await expect(pageA).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  await expect(pageA).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   const path = new URL(pageA.url()).pathname;
-  const id = path.split('/').pop()!;
+  const id = path.split('/')[2]!;
   await pageA.getByLabel('Entry (markdown)').fill('Apples and pears.');
   await expect.poll(() => storedDraft(pageA, id)).toContain('pears');
   const contextA = pageA.context();

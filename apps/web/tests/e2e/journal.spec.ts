@@ -13,22 +13,30 @@ test('sign in, write an entry, see it listed, edit and delete it', async ({ page
   await page.getByRole('link', { name: 'New entry' }).click();
   await page.getByLabel('Title').fill('A walk by the river');
   await page.getByLabel('Tags').fill('Outdoors, calm');
-  await page.getByLabel('Mood').selectOption('4');
+  await page.getByRole('group', { name: 'Mood' }).getByRole('button', { name: 'Good' }).click();
   await page
     .getByLabel('Entry (markdown)')
     .fill('The water was **high** today.\n\n<img src=x onerror="window.__pwned=1">');
-  await page.getByRole('tab', { name: 'Preview' }).click();
+  // Wide screens show the preview beside the text; a phone has Write/Preview tabs (arrow keys).
+  await expect(page.getByRole('region', { name: 'Preview' }).locator('strong')).toHaveText('high');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('tab', { name: 'Write' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Preview' })).toBeFocused();
   await expect(page.getByRole('tabpanel', { name: 'Preview' }).locator('strong')).toHaveText(
     'high',
   );
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByLabel('Entry (markdown)')).toBeVisible();
+  await page.setViewportSize({ width: 1280, height: 720 });
   await page.getByRole('button', { name: 'Save entry' }).click();
-  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   expect(
     await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
   ).toBeUndefined();
 
   await page.getByRole('button', { name: 'Back to journal' }).click();
-  const card = page.getByRole('list', { name: 'Entries' }).getByRole('listitem').first();
+  const card = page.getByRole('region', { name: 'Entries' }).getByRole('listitem').first();
   await expect(card).toContainText('A walk by the river');
   await expect(card).toContainText('#outdoors');
   await expect(card).toContainText('Good');
@@ -38,7 +46,14 @@ test('sign in, write an entry, see it listed, edit and delete it', async ({ page
   await page.screenshot({ path: 'test-results/journal-phone.png', fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
 
+  // A click opens the reading view (nothing to type in), with the markdown rendered.
   await card.getByRole('link', { name: /A walk by the river/ }).click();
+  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: 'A walk by the river' })).toBeVisible();
+  await expect(page.locator('.reading strong')).toHaveText('high');
+  await expect(page.getByLabel('Title')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   await page.getByLabel('Title').fill('A walk by the high river');
   await page.getByRole('button', { name: 'Save entry' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
@@ -75,12 +90,12 @@ test('search finds entries as you type; export downloads them; import is idempot
     await page.getByLabel('Title').fill(title!);
     await page.getByLabel('Entry (markdown)').fill(body!);
     await page.getByRole('button', { name: 'Save entry' }).click();
-    await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}$/);
+    await expect(page).toHaveURL(/\/entries\/[0-9a-f-]{36}\/edit$/);
   }
   await page.getByRole('link', { name: 'Journal' }).click();
   await page.getByLabel('Search').fill('pears');
   await expect(page).toHaveURL(/q=pears/);
-  const list = page.getByRole('list', { name: 'Entries' });
+  const list = page.getByRole('region', { name: 'Entries' });
   await expect(list.getByRole('link', { name: new RegExp(`Market ${stamp}`) })).toBeVisible();
   await expect(list.getByRole('link', { name: new RegExp(`Lighthouse ${stamp}`) })).toHaveCount(0);
 

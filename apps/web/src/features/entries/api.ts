@@ -1,4 +1,10 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 
 import { api, type EntryCreate, type EntryOut, type EntryPatch } from '../../lib/api-client';
 import { queryKeys, type EntryListFilters } from '../../lib/query-keys';
@@ -19,10 +25,14 @@ export function useEntries(filters: EntryFilters) {
             tag: filters.tag,
             from: filters.from,
             to: filters.to,
+            starred: filters.starred,
+            mood: filters.mood,
           },
         })
       ).data,
     getNextPageParam: (page) => page.next_cursor ?? null,
+    // The previous results stay on screen while the next query (a new search) loads.
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -87,5 +97,24 @@ export function useDeleteEntry() {
       await api.entriesDeleteEntry({ path: { entry_id: id } });
     },
     onSuccess: () => invalidate(),
+  });
+}
+
+/** Star or unstar an entry from the list or the reading view (no If-Match: a one-field flip). */
+export function useToggleStar() {
+  const invalidate = useInvalidateEntries();
+  return useMutation({
+    mutationFn: async ({ id, starred }: { id: string; starred: boolean }) =>
+      loaded(await api.entriesPatchEntry({ path: { entry_id: id }, body: { starred } })),
+    onSuccess: (entry) => invalidate(entry),
+  });
+}
+
+/** Entries written on this month and day in earlier years. */
+export function useOnThisDay(date: string, enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.onThisDay(date),
+    enabled,
+    queryFn: async () => (await api.entriesOnThisDay({ query: { date } })).data,
   });
 }

@@ -53,3 +53,30 @@ export function useImportEntries() {
     onSuccess: () => invalidateJournal(queryClient),
   });
 }
+
+export function useTagList() {
+  return useQuery({
+    queryKey: queryKeys.tags,
+    queryFn: async () => (await api.entriesListTags()).data,
+  });
+}
+
+/** Rename a tag on every entry (merging into an existing tag), then refresh the journal. */
+export function useRenameTag() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ from, to }: { from: string; to: string }) =>
+      (await api.entriesRenameTag({ path: { name: from }, body: { name: to } })).data,
+    onSuccess: () => invalidateJournal(queryClient),
+  });
+}
+
+export function useDeleteTag() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (name: string) => {
+      await api.entriesDeleteTag({ path: { name } });
+    },
+    onSuccess: () => invalidateJournal(queryClient),
+  });
+}

@@ -40,6 +40,12 @@ export function SignInPage() {
         {params.get('verified') ? (
           <Alert kind="success">Your email is confirmed. Sign in to start writing.</Alert>
         ) : null}
+        {params.get('revoked') ? (
+          <Alert kind="info">
+            This device was signed out (from another device, or after a password change). Sign in
+            again to continue.
+          </Alert>
+        ) : null}
         {params.get('reset') ? (
           <Alert kind="success">Your password is changed. Sign in with the new one.</Alert>
         ) : null}

@@ -22,6 +22,7 @@ export function SignUpPage() {
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
+    register.reset(); // the last attempt's errors never stay beside the new answer
     register.mutate(
       { email, password, display_name: name || undefined },
       { onSuccess: () => navigate(`/check-email?email=${encodeURIComponent(email)}`) },
@@ -31,7 +32,10 @@ export function SignUpPage() {
   return (
     <AuthCard title="Create your journal">
       <form onSubmit={onSubmit} noValidate>
-        {register.isError ? <Alert>{errorMessage(register.error)}</Alert> : null}
+        {/* One message per problem: a field's own error is shown by the field, not twice. */}
+        {register.isError && !fieldErrors.email && !fieldErrors.password ? (
+          <Alert>{errorMessage(register.error)}</Alert>
+        ) : null}
         <Field
           label="Name (optional)"
           name="name"
@@ -59,6 +63,7 @@ export function SignUpPage() {
           minLength={8}
           hint="At least 8 characters. A few unrelated words make a strong one."
           value={password}
+          error={fieldErrors.password}
           onChange={(e) => setPassword(e.target.value)}
         />
         <Button type="submit" disabled={register.isPending} className="btn-block">

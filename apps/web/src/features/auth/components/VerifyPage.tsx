@@ -1,12 +1,48 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { AuthCard } from '../../../components/ui/AuthCard';
+import { Button } from '../../../components/ui/Button';
 import { ErrorState } from '../../../components/ui/ErrorState';
+import { Field } from '../../../components/ui/Field';
 import { ApiError, errorMessage } from '../../../lib/api-error';
 import { useUrlToken } from '../../../lib/url-token';
-import { useVerifyEmail } from '../api';
+import { useResendVerification, useVerifyEmail } from '../api';
+
+/** A bad, used or expired link: say so, and ask for a new one right here. */
+function ResendForm() {
+  const [email, setEmail] = useState('');
+  const resend = useResendVerification();
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    resend.reset();
+    if (email.trim()) resend.mutate(email.trim());
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      {resend.isSuccess ? (
+        <Alert kind="success">
+          If that address has an account waiting for confirmation, a new link is on its way.
+        </Alert>
+      ) : null}
+      {resend.isError ? <Alert>{errorMessage(resend.error)}</Alert> : null}
+      <Field
+        label="Email"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <Button type="submit" className="btn-block" disabled={resend.isPending || !email.trim()}>
+        {resend.isPending ? 'Sending…' : 'Send a new link'}
+      </Button>
+    </form>
+  );
+}
 
 export function VerifyPage() {
   const token = useUrlToken();
@@ -15,11 +51,14 @@ export function VerifyPage() {
     onSuccess: () => navigate('/signin?verified=1', { replace: true }),
   });
   const started = useRef(false);
+  const invalid = verifyError instanceof ApiError && verifyError.code === 'invalid_token';
   const error = token
     ? verifyError
-      ? errorMessage(verifyError)
+      ? invalid
+        ? 'This confirmation link is invalid or has expired (links work once, for 24 hours).'
+        : errorMessage(verifyError)
       : null
-    : 'This link has no token.';
+    : 'This link is incomplete: it has no token.';
 
   useEffect(() => {
     // Once only (StrictMode runs effects twice in development): the token is single-use.
@@ -42,8 +81,10 @@ export function VerifyPage() {
       {error ? (
         <>
           <Alert>{error}</Alert>
+          <p>Enter your email to get a new confirmation link.</p>
+          <ResendForm />
           <p className="auth-links">
-            <Link to="/check-email">Ask for a new link</Link> · <Link to="/signin">Sign in</Link>
+            <Link to="/signin">Sign in</Link>
           </p>
         </>
       ) : (

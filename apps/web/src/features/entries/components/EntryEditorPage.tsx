@@ -1,10 +1,18 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
 import { useBlocker, useNavigate, useParams } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { ApiError, errorMessage } from '../../../lib/api-error';
+import { useShortcuts } from '../../../lib/shortcuts';
 import type { EntryOut } from '../../../lib/api-client';
 import {
   clearDraft,
@@ -16,9 +24,26 @@ import {
 import { useCreateEntry, useDeleteEntry, useEntry, useUpdateEntry } from '../api';
 import { localToday } from '../dates';
 import { MarkdownPreview } from './MarkdownPreview';
-import { MOODS, parseTags } from '../mood';
+import { parseTags } from '../mood';
+import { MoodPicker } from './MoodPicker';
+import { TagInput } from './TagInput';
 
 type Form = DraftFields;
+
+const WIDE = '(min-width: 1100px)';
+
+/** True on screens wide enough to show the text and its preview side by side. */
+function useWide(): boolean {
+  return useSyncExternalStore(
+    (onChange) => {
+      const query = window.matchMedia?.(WIDE);
+      query?.addEventListener('change', onChange);
+      return () => query?.removeEventListener('change', onChange);
+    },
+    () => window.matchMedia?.(WIDE).matches ?? false,
+    () => false,
+  );
+}
 
 /** A version (ETag) to send as `If-Match`: null sends none; undefined is not known. */
 type Version = string | null | undefined;
@@ -116,6 +141,9 @@ function Editor({
     }
   }
   const [tab, setTab] = useState<'write' | 'preview'>('write');
+  const wide = useWide();
+  const writeTab = useRef<HTMLButtonElement>(null);
+  const previewTab = useRef<HTMLButtonElement>(null);
   const [conflict, setConflict] = useState<'changed' | 'unknown' | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const create = useCreateEntry();
@@ -191,6 +219,25 @@ function Editor({
     firstField.current?.focus();
   }, []);
 
+  // Esc (outside a field) goes back: to the entry being edited, or to the journal.
+  useShortcuts({ Escape: () => navigate(entry ? `/entries/${entry.id}` : '/') });
+
+  /** Arrow keys move between the Write and Preview tabs (the WAI-ARIA tabs pattern). */
+  function onTabKeyDown(event: KeyboardEvent<HTMLButtonElement>) {
+    if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return;
+    event.preventDefault();
+    const next =
+      event.key === 'Home'
+        ? 'write'
+        : event.key === 'End'
+          ? 'preview'
+          : tab === 'write'
+            ? 'preview'
+            : 'write';
+    setTab(next);
+    (next === 'write' ? writeTab : previewTab).current?.focus();
+  }
+
   // The choice appears at the top of the form, far from the Save button on a phone.
   useEffect(() => {
     if (conflict) conflictAlert.current?.scrollIntoView({ block: 'center' });
@@ -234,7 +281,7 @@ function Editor({
         leaving.current = true;
         window.clearTimeout(autosave.current);
         clearDraft(draftKey);
-        navigate(`/entries/${created.entry.id}`, { replace: true });
+        navigate(`/entries/${created.entry.id}/edit`, { replace: true });
       }
     } catch (err) {
       saveDraft(draftKey, form, baseEtag); // not saved on the server: keep it on this device
@@ -366,77 +413,103 @@ function Editor({
             onChange={(e) => set('entryDate', e.target.value)}
           />
         </div>
-        <div className="field">
-          <label htmlFor="entry-mood">Mood</label>
-          <select id="entry-mood" value={form.mood} onChange={(e) => set('mood', e.target.value)}>
-            <option value="">No mood</option>
-            {MOODS.map((mood) => (
-              <option key={mood.value} value={mood.value}>
-                {mood.emoji} {mood.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field grow">
-          <label htmlFor="entry-tags">Tags</label>
-          <input
-            id="entry-tags"
-            value={form.tags}
-            placeholder="work, ideas"
-            aria-describedby="entry-tags-hint"
-            onChange={(e) => set('tags', e.target.value)}
-          />
-          <p className="field-hint" id="entry-tags-hint">
-            Separate tags with commas.
-          </p>
-        </div>
+        <MoodPicker value={form.mood} onChange={(value) => set('mood', value)} />
+        <TagInput value={form.tags} onChange={(value) => set('tags', value)} />
       </div>
 
-      <div className="tabs" role="tablist" aria-label="Editor mode">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'write'}
-          onClick={() => setTab('write')}
-        >
-          Write
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'preview'}
-          onClick={() => setTab('preview')}
-        >
-          Preview
-        </button>
-      </div>
-      {tab === 'write' ? (
-        <div className="field">
-          <label htmlFor="entry-body" className="visually-hidden">
-            Entry (markdown)
-          </label>
-          <textarea
-            id="entry-body"
-            value={form.body}
-            rows={16}
-            placeholder="Write in markdown: **bold**, _italic_, lists, links…"
-            onChange={(e) => set('body', e.target.value)}
-          />
+      {wide ? (
+        <div className="side-by-side">
+          <div className="field">
+            <label htmlFor="entry-body">Entry (markdown)</label>
+            <textarea
+              id="entry-body"
+              value={form.body}
+              rows={20}
+              placeholder="Write in markdown: **bold**, _italic_, lists, links…"
+              onChange={(e) => set('body', e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <span className="field-label" id="preview-label">
+              Preview
+            </span>
+            <div className="preview" role="region" aria-labelledby="preview-label">
+              {form.body.trim() ? (
+                <MarkdownPreview source={form.body} />
+              ) : (
+                <p className="muted">Nothing to preview.</p>
+              )}
+            </div>
+          </div>
         </div>
       ) : (
-        <div className="preview" role="tabpanel" aria-label="Preview">
-          {form.body.trim() ? (
-            <MarkdownPreview source={form.body} />
+        <>
+          <div className="tabs" role="tablist" aria-label="Editor mode">
+            <button
+              type="button"
+              role="tab"
+              id="tab-write"
+              ref={writeTab}
+              aria-selected={tab === 'write'}
+              aria-controls="panel-editor"
+              tabIndex={tab === 'write' ? 0 : -1}
+              onClick={() => setTab('write')}
+              onKeyDown={onTabKeyDown}
+            >
+              Write
+            </button>
+            <button
+              type="button"
+              role="tab"
+              id="tab-preview"
+              ref={previewTab}
+              aria-selected={tab === 'preview'}
+              aria-controls="panel-editor"
+              tabIndex={tab === 'preview' ? 0 : -1}
+              onClick={() => setTab('preview')}
+              onKeyDown={onTabKeyDown}
+            >
+              Preview
+            </button>
+          </div>
+          {tab === 'write' ? (
+            <div className="field" id="panel-editor" role="tabpanel" aria-labelledby="tab-write">
+              <label htmlFor="entry-body" className="visually-hidden">
+                Entry (markdown)
+              </label>
+              <textarea
+                id="entry-body"
+                value={form.body}
+                rows={16}
+                placeholder="Write in markdown: **bold**, _italic_, lists, links…"
+                onChange={(e) => set('body', e.target.value)}
+              />
+            </div>
           ) : (
-            <p className="muted">Nothing to preview.</p>
+            <div className="preview" id="panel-editor" role="tabpanel" aria-label="Preview">
+              {form.body.trim() ? (
+                <MarkdownPreview source={form.body} />
+              ) : (
+                <p className="muted">Nothing to preview.</p>
+              )}
+            </div>
           )}
-        </div>
+        </>
       )}
 
       <div className="editor-actions">
         <Button type="submit" disabled={busy || empty}>
           {busy ? 'Saving…' : 'Save entry'}
         </Button>
+        {entry ? (
+          <Button
+            type="button"
+            variant="secondary"
+            onClick={() => navigate(`/entries/${entry.id}`)}
+          >
+            View entry
+          </Button>
+        ) : null}
         <Button type="button" variant="secondary" onClick={() => navigate('/')}>
           Back to journal
         </Button>

@@ -1,11 +1,17 @@
-import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useLocation, useSearchParams } from 'react-router';
 
 import { Button } from '../../../components/ui/Button';
 import { ErrorState } from '../../../components/ui/ErrorState';
-import type { EntryOut } from '../../../lib/api-client';
+import type { EntryListItem } from '../../../lib/api-client';
+import { useShortcuts } from '../../../lib/shortcuts';
 import { useEntries, useTags, type EntryFilters } from '../api';
-import { moodLabel } from '../mood';
+import { excerpt } from '../excerpt';
+import { entryTitle, untitledRest } from '../format';
+import { MOODS, moodLabel } from '../mood';
+import { OnThisDay } from './OnThisDay';
+import { StarButton } from './StarButton';
+import { groupByMonth, snippetOf, snippetParts, tidySnippet, type Snippet } from '../timeline';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, {
   weekday: 'short',
@@ -15,26 +21,37 @@ const dateFormat = new Intl.DateTimeFormat(undefined, {
   timeZone: 'UTC',
 });
 
-function excerpt(body: string, length = 220): string {
-  const plain = body
-    .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/[#>*_`~[\]()!-]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return plain.length > length ? `${plain.slice(0, length)}…` : plain;
+/** The API's snippet with its matches in <mark>: built from offsets, never from HTML. */
+function Highlighted({ snippet }: { snippet: Snippet }) {
+  return (
+    <p className="excerpt snippet">
+      {tidySnippet(snippetParts(snippet)).map((part, index) =>
+        part.marked ? <mark key={index}>{part.text}</mark> : part.text,
+      )}
+    </p>
+  );
 }
 
-function EntryCard({ entry }: { entry: EntryOut }) {
+function EntryCard({ entry, level }: { entry: EntryListItem; level: 'h2' | 'h3' }) {
   const mood = moodLabel(entry.mood);
+  const snippet = snippetOf(entry);
+  const Heading = level;
   return (
     <li className="entry-card">
+      <StarButton id={entry.id} starred={entry.starred} title={entryTitle(entry)} />
       <Link to={`/entries/${entry.id}`} className="entry-link">
         <div className="entry-meta">
-          <time dateTime={entry.entry_date}>{dateFormat.format(new Date(entry.entry_date))}</time>
+          <time dateTime={entry.entry_date}>
+            {dateFormat.format(new Date(`${entry.entry_date}T00:00:00Z`))}
+          </time>
           {mood ? <span className="mood">{mood}</span> : null}
         </div>
-        <h2>{entry.title || 'Untitled'}</h2>
-        {entry.body ? <p className="excerpt">{excerpt(entry.body)}</p> : null}
+        <Heading className="entry-title">{entryTitle(entry)}</Heading>
+        {snippet ? (
+          <Highlighted snippet={snippet} />
+        ) : entry.body ? (
+          <p className="excerpt">{excerpt(untitledRest(entry))}</p>
+        ) : null}
       </Link>
       {entry.tags.length ? (
         <ul className="tags" aria-label="Tags">
@@ -51,19 +68,60 @@ function EntryCard({ entry }: { entry: EntryOut }) {
   );
 }
 
+/** Calls `onVisible` whenever the returned element scrolls into view (infinite scroll). */
+function useOnVisible(onVisible: () => void, active: boolean) {
+  const ref = useRef<HTMLDivElement>(null);
+  const latest = useRef(onVisible);
+  useEffect(() => {
+    latest.current = onVisible;
+  });
+  useEffect(() => {
+    const element = ref.current;
+    if (!active || !element || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver(
+      (records) => {
+        if (records.some((record) => record.isIntersecting)) latest.current();
+      },
+      { rootMargin: '400px 0px' },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [active]);
+  return ref;
+}
+
+/** Move focus to the next (`step` 1) or previous (-1) entry in the list. */
+function moveFocus(step: 1 | -1) {
+  const links = [...document.querySelectorAll<HTMLAnchorElement>('.entry-list .entry-link')];
+  if (!links.length) return;
+  const current = links.findIndex((link) => link === document.activeElement);
+  const next =
+    current === -1
+      ? step === 1
+        ? 0
+        : links.length - 1
+      : Math.max(0, Math.min(links.length - 1, current + step));
+  links[next]?.focus();
+  links[next]?.scrollIntoView({ block: 'nearest' });
+}
+
 export function JournalPage() {
   const [params, setParams] = useSearchParams();
+  const location = useLocation();
   const filters: EntryFilters = {
     q: params.get('q') ?? undefined,
     tag: params.get('tag') ?? undefined,
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
+    starred: params.get('starred') === 'true' ? true : undefined,
+    mood: Number(params.get('mood')) || undefined,
   };
   const entries = useEntries(filters);
   const tags = useTags();
   const items = entries.data?.pages.flatMap((page) => page.items) ?? [];
-  const filtered = Boolean(filters.q || filters.tag || filters.from || filters.to);
+  const filtered = Object.values(filters).some((value) => value !== undefined && value !== '');
   const [searchText, setSearchText] = useState(filters.q ?? '');
+  const searchInput = useRef<HTMLInputElement>(null);
 
   const currentQ = params.get('q') ?? '';
 
@@ -85,12 +143,33 @@ export function JournalPage() {
     return () => window.clearTimeout(timer);
   }, [searchText, currentQ, setParams]);
 
+  // "/" pressed on another page arrives here asking for the search field.
+  const focusSearch = (location.state as { focusSearch?: boolean } | null)?.focusSearch;
+  useEffect(() => {
+    if (focusSearch) searchInput.current?.focus();
+  }, [focusSearch, location.key]);
+
+  useShortcuts({
+    j: () => moveFocus(1),
+    k: () => moveFocus(-1),
+    '/': () => searchInput.current?.focus(),
+  });
+
   function setFilter(name: keyof EntryFilters, value: string) {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
     setParams(next, { replace: true });
   }
+
+  const sentinel = useOnVisible(() => {
+    if (entries.hasNextPage && !entries.isFetchingNextPage && !entries.isPlaceholderData) {
+      void entries.fetchNextPage();
+    }
+  }, Boolean(entries.hasNextPage));
+
+  const searching = Boolean(filters.q);
+  const resultCount = `${items.length}${entries.hasNextPage ? '+' : ''} ${items.length === 1 && !entries.hasNextPage ? 'result' : 'results'}`;
 
   return (
     <section aria-labelledby="journal-title">
@@ -107,10 +186,19 @@ export function JournalPage() {
           <label htmlFor="filter-q">Search</label>
           <input
             id="filter-q"
+            ref={searchInput}
             type="search"
             placeholder="Words in your entries"
+            aria-keyshortcuts="/"
             value={searchText}
             onChange={(e) => setSearchText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') e.currentTarget.blur();
+              if (e.key === 'ArrowDown') {
+                e.preventDefault();
+                moveFocus(1);
+              }
+            }}
           />
         </div>
         <div className="field">
@@ -146,6 +234,29 @@ export function JournalPage() {
             onChange={(e) => setFilter('to', e.target.value)}
           />
         </div>
+        <div className="field">
+          <label htmlFor="filter-mood">Mood</label>
+          <select
+            id="filter-mood"
+            value={filters.mood ? String(filters.mood) : ''}
+            onChange={(e) => setFilter('mood', e.target.value)}
+          >
+            <option value="">Any mood</option>
+            {MOODS.map((mood) => (
+              <option key={mood.value} value={mood.value}>
+                {mood.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label className="checkbox filter-starred">
+          <input
+            type="checkbox"
+            checked={Boolean(filters.starred)}
+            onChange={(e) => setFilter('starred', e.target.checked ? 'true' : '')}
+          />
+          Starred only
+        </label>
         {filtered ? (
           <Button
             type="button"
@@ -160,11 +271,21 @@ export function JournalPage() {
         ) : null}
       </form>
 
+      <p className="muted result-count" role="status" aria-live="polite">
+        {entries.isPlaceholderData
+          ? 'Searching…'
+          : searching && entries.isSuccess
+            ? `${resultCount} for “${filters.q}”`
+            : ''}
+      </p>
+
+      <OnThisDay enabled={!filtered} />
+
       {entries.isError ? (
         <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
       ) : null}
       {entries.isPending ? <p className="muted">Loading entries…</p> : null}
-      {entries.isSuccess && items.length === 0 ? (
+      {entries.isSuccess && !entries.isPlaceholderData && items.length === 0 ? (
         <div className="empty">
           {filtered ? (
             <p>No entries match these filters.</p>
@@ -178,13 +299,36 @@ export function JournalPage() {
           )}
         </div>
       ) : null}
-      <ul className="entry-list" aria-label="Entries">
-        {items.map((entry) => (
-          <EntryCard key={entry.id} entry={entry} />
-        ))}
-      </ul>
+      <div
+        className={entries.isPlaceholderData ? 'timeline stale' : 'timeline'}
+        role="region"
+        aria-label="Entries"
+        aria-busy={entries.isFetching}
+      >
+        {searching ? (
+          // Search results come best match first: one list, no month headings.
+          <ul className="entry-list">
+            {items.map((entry) => (
+              <EntryCard key={entry.id} entry={entry} level="h2" />
+            ))}
+          </ul>
+        ) : (
+          groupByMonth(items).map((group) => (
+            <section key={group.month} aria-labelledby={`month-${group.month}`} className="month">
+              <h2 id={`month-${group.month}`} className="month-heading">
+                {group.label}
+              </h2>
+              <ul className="entry-list">
+                {group.entries.map((entry) => (
+                  <EntryCard key={entry.id} entry={entry} level="h3" />
+                ))}
+              </ul>
+            </section>
+          ))
+        )}
+      </div>
       {entries.hasNextPage ? (
-        <div className="load-more">
+        <div className="load-more" ref={sentinel}>
           <Button
             variant="secondary"
             onClick={() => void entries.fetchNextPage()}
@@ -194,6 +338,10 @@ export function JournalPage() {
           </Button>
         </div>
       ) : null}
+      <p className="muted shortcut-hint">
+        <kbd>j</kbd>/<kbd>k</kbd> move through entries, <kbd>/</kbd> search, <kbd>n</kbd> new entry,{' '}
+        <kbd>?</kbd> all shortcuts.
+      </p>
     </section>
   );
 }

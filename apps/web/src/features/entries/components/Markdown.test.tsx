@@ -37,3 +37,79 @@ describe('Markdown', () => {
     expect(link.getAttribute('target')).toBe('_blank');
   });
 });
+
+describe('Markdown, GitHub-flavoured', () => {
+  it('renders tables, task lists, strikethrough and autolinks', () => {
+    const source = [
+      '| day | miles |',
+      '| --- | ----- |',
+      '| Mon | 3 |',
+      '',
+      '- [x] stretch',
+      '- [ ] swim',
+      '',
+      '~~gone~~ and www.example.com',
+    ].join('\n');
+    const { container } = render(<Markdown source={source} />);
+    expect(container.querySelector('table td')?.textContent).toBe('Mon');
+    const boxes = container.querySelectorAll<HTMLInputElement>('input[type="checkbox"]');
+    expect([...boxes].map((box) => box.checked)).toEqual([true, false]);
+    expect([...boxes].every((box) => box.disabled)).toBe(true);
+    expect(container.querySelector('del')?.textContent).toBe('gone');
+    expect(container.querySelector('a')?.getAttribute('href')).toBe('http://www.example.com');
+  });
+
+  it('highlights fenced code in a known language with spans, never parsed HTML', () => {
+    const { container } = render(
+      <Markdown source={'```js\nconst a = "<img src=x onerror=alert(1)>";\n```'} />,
+    );
+    const code = container.querySelector('pre code')!;
+    expect(code.className).toContain('hljs');
+    expect(code.querySelector('.hljs-keyword')?.textContent).toBe('const');
+    expect(code.querySelector('img')).toBeNull();
+    expect(code.textContent).toContain('<img src=x onerror=alert(1)>');
+  });
+
+  it('leaves code in an unknown language as plain text', () => {
+    const { container } = render(<Markdown source={'```brainfuck\n+++.\n```'} />);
+    const code = container.querySelector('pre code')!;
+    expect(code.textContent).toBe('+++.\n');
+    expect(code.children).toHaveLength(0);
+  });
+
+  it.each([
+    ['javascript: link', '[click me](javascript:alert(1))'],
+    ['JaVaScRiPt with entity', '[click me](jav&#x09;ascript:alert(1))'],
+    ['data: URL', '[click me](data:text/html;base64,PHNjcmlwdD4=)'],
+    ['vbscript: URL', '[click me](vbscript:msgbox(1))'],
+    ['relative path into the app', '[click me](/settings/devices)'],
+    ['protocol-relative', '[click me](//evil.example/x)'],
+    ['reference link', '[click me][x]\n\n[x]: javascript:alert(1)'],
+  ])('a neutralised %s renders as plain text, not a link to the app', (_name, source) => {
+    const { container } = render(<Markdown source={source} />);
+    expect(container.querySelector('a')).toBeNull();
+    expect(container.textContent).toContain('click me');
+  });
+
+  it('keeps raw HTML inert in tables and task lists too', () => {
+    const source = [
+      '| a |',
+      '| - |',
+      '| <script>window.pwned=1</script><b onmouseover="x">b</b> |',
+      '',
+      '- [ ] <iframe src="https://evil.example"></iframe>',
+      '',
+      '<svg><a xlink:href="javascript:alert(1)">x</a></svg>',
+    ].join('\n');
+    const { container } = render(<Markdown source={source} />);
+    for (const tag of ['script', 'iframe', 'svg', 'b']) {
+      expect(container.querySelector(tag)).toBeNull();
+    }
+    for (const element of container.querySelectorAll('*')) {
+      for (const attribute of element.getAttributeNames()) {
+        expect(attribute.startsWith('on')).toBe(false);
+        expect(element.getAttribute(attribute) ?? '').not.toMatch(/javascript:/i);
+      }
+    }
+  });
+});

@@ -12,7 +12,8 @@ describe('MarkdownPreview', () => {
     vi.resetModules();
     const { MarkdownPreview } = await import('./MarkdownPreview');
     render(<MarkdownPreview source="**bold**" />);
-    expect((await screen.findByText('bold')).tagName).toBe('STRONG');
+    // The renderer chunk (GFM, highlighting) loads on demand: allow it time on a busy machine.
+    expect((await screen.findByText('bold', {}, { timeout: 10_000 })).tagName).toBe('STRONG');
   });
 
   it('says the preview cannot load (with Retry) instead of loading for ever', async () => {

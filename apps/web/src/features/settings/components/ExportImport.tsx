@@ -20,6 +20,8 @@ function save(blob: Blob, name: string) {
 export function ExportImport() {
   const fileInput = useRef<HTMLInputElement>(null);
   const [result, setResult] = useState<string | null>(null);
+  const [chosen, setChosen] = useState(false);
+  const [needFile, setNeedFile] = useState(false);
   const exporting = useExportEntries();
   const importing = useImportEntries();
 
@@ -30,17 +32,26 @@ export function ExportImport() {
   function onImport(event: FormEvent) {
     event.preventDefault();
     const file = fileInput.current?.files?.[0];
-    if (!file) return;
+    // A new attempt clears the last answer, so an old result never passes for this one.
     setResult(null);
+    importing.reset();
+    if (!file) {
+      setNeedFile(true);
+      return;
+    }
     importing.mutate(file, {
       onSuccess: (answer) => {
         setResult(
           `Imported ${answer.created} entr${answer.created === 1 ? 'y' : 'ies'}` +
             (answer.skipped
               ? `; ${answer.skipped} already in your journal were left as they are.`
-              : '.'),
+              : '.') +
+            (answer.unsupported
+              ? ` ${answer.unsupported} item${answer.unsupported === 1 ? '' : 's'} (such as photos) could not be imported.`
+              : ''),
         );
         if (fileInput.current) fileInput.current.value = '';
+        setChosen(false);
       },
     });
   }
@@ -67,14 +78,25 @@ export function ExportImport() {
       <form onSubmit={onImport} className="import-form">
         {result ? <Alert kind="success">{result}</Alert> : null}
         {importing.isError ? <Alert>{errorMessage(importing.error)}</Alert> : null}
+        {needFile && !chosen ? <Alert>Choose a file to import first.</Alert> : null}
         <div className="field">
           <label htmlFor="import-file">Import an export file (.json or .zip)</label>
           <input
             id="import-file"
             ref={fileInput}
             type="file"
+            aria-describedby="import-file-hint"
             accept=".json,.zip,application/json,application/zip"
+            onChange={(e) => {
+              setChosen(Boolean(e.target.files?.length));
+              setNeedFile(false);
+              setResult(null);
+            }}
           />
+          <p className="field-hint" id="import-file-hint">
+            This journal&apos;s exports, a Day One export (its .zip or Journal.json) or a jrnl JSON
+            export.
+          </p>
         </div>
         <Button type="submit" variant="secondary" disabled={importing.isPending}>
           {importing.isPending ? 'Importing…' : 'Import'}

@@ -10,15 +10,29 @@ import { type UserOut } from '../../../lib/api-client';
 import { errorMessage } from '../../../lib/api-error';
 import { useChangePassword, useMe, useUpdateProfile } from '../api';
 import { ExportImport } from './ExportImport';
+import { TagManager } from './TagManager';
+
+/** Every IANA zone the browser knows, with the current and the device's zone surely in it. */
+function timeZones(current: string, device: string): string[] {
+  const known =
+    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set(['UTC', current, device, ...known].filter(Boolean))].sort((a, b) =>
+    a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b),
+  );
+}
 
 function ProfileForm({ user }: { user: UserOut }) {
   const [name, setName] = useState(user.display_name);
   const [notify, setNotify] = useState(user.notify_new_device);
+  const [timezone, setTimezone] = useState(user.timezone || 'UTC');
   const update = useUpdateProfile();
+  const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zones = timeZones(timezone, deviceZone);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    update.mutate({ display_name: name, notify_new_device: notify });
+    update.reset(); // an earlier answer never stays beside the new one
+    update.mutate({ display_name: name, notify_new_device: notify, timezone });
   }
 
   return (
@@ -33,6 +47,29 @@ function ProfileForm({ user }: { user: UserOut }) {
         maxLength={100}
         onChange={(e) => setName(e.target.value)}
       />
+      <div className="field">
+        <label htmlFor="profile-timezone">Time zone</label>
+        <select
+          id="profile-timezone"
+          value={timezone}
+          aria-describedby="profile-timezone-hint"
+          onChange={(e) => setTimezone(e.target.value)}
+        >
+          {zones.map((zone) => (
+            <option key={zone} value={zone}>
+              {zone.replace(/_/g, ' ')}
+            </option>
+          ))}
+        </select>
+        <p className="field-hint" id="profile-timezone-hint">
+          Streaks and &ldquo;today&rdquo; follow this zone.{' '}
+          {deviceZone && deviceZone !== timezone ? (
+            <button type="button" className="link-button" onClick={() => setTimezone(deviceZone)}>
+              Use this device&apos;s zone ({deviceZone.replace(/_/g, ' ')})
+            </button>
+          ) : null}
+        </p>
+      </div>
       <div className="checkbox">
         <input
           id="notify-new-device"
@@ -111,6 +148,7 @@ export function SettingsPage() {
       </nav>
       <Profile />
       <PasswordForm />
+      <TagManager />
       <ExportImport />
     </section>
   );
