@@ -370,18 +370,34 @@ def scenario_c(cfg: Settings, db: str) -> Outcome:
             tokens = [f"{r[0]}.{r[1]}|" for r in rows if str(r[0]) not in before]
             return script_rotation("/rotate", tokens, "body")
 
+        def rotations_counted(base: str) -> float:
+            # Journal's own counter (grace answers excluded): proves each answer's token was
+            # presented next, i.e. that every 200 was a real rotation.
+            metrics = httpx.get(base + "/metrics", timeout=30).text
+            return sum(
+                float(line.rsplit(" ", 1)[1])
+                for line in metrics.splitlines()
+                if line.startswith("auth_refresh_rotations_total")
+            )
+
         makers = {"body": body_tokens, "cookie": cookie_tokens, "bare": bare_tokens}
         urls = {"body": body.base, "cookie": cookie.base, "bare": bare.base}
         rounds: list[dict[str, Any]] = []
         for round_no in range(0, cfg.rounds + 1):  # round 0: warm-up
             for name, make in makers.items():
+                script = make()
+                counted = rotations_counted(urls[name]) if name != "bare" else 0.0
                 result = wrk(
                     urls[name],
                     duration=1 if round_no == 0 else cfg.duration,
                     connections=ROTATORS,
                     threads=ROTATORS,
-                    script=make(),
+                    script=script,
                 )
+                if name != "bare":
+                    rotated = rotations_counted(urls[name]) - counted
+                    if rotated < 0.95 * (result["requests"] - result["errors_status"]):
+                        raise SystemExit(f"C {name}: answers were not rotations ({rotated})")
                 if round_no:
                     rounds.append({"target": name, "round": round_no, **result})
                     log(f"    C {db} {name:<7} round {round_no}: {result['rps']:>7.0f} rotations/s")
