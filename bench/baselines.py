@@ -81,9 +81,7 @@ def _rotate() -> FastAPI:
                 url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
                 engine = create_engine(url, pool_size=10, max_overflow=20)
             else:
-                engine = create_engine(
-                    url, connect_args={"check_same_thread": False}, pool_size=20
-                )
+                engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=20)
 
                 @event.listens_for(engine, "connect")
                 def _pragmas(dbapi_connection: Any, _record: Any) -> None:

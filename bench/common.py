@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -193,10 +193,8 @@ def serve(
             os.killpg(process.pid, 15)
             process.wait(timeout=15)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(process.pid, 9)
-            except ProcessLookupError:
-                pass
             process.wait()
 
 
@@ -442,7 +440,10 @@ class Side:
         for round_no in range(1, rounds + 1):
             for name, url in self.url_by_name.items():
                 result = wrk(
-                    url, duration=duration, connections=connections, script=self.script_by_name[name]
+                    url,
+                    duration=duration,
+                    connections=connections,
+                    script=self.script_by_name[name],
                 )
                 self.rounds.append({"target": name, "round": round_no, **result})
                 log(

@@ -29,7 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SECRET = "benchmark-secret-key-0123456789abcdef"
 EMAIL = "bench@example.com"
-PASSWORD = "benchmark passphrase 42"  # noqa: S105
+PASSWORD = "benchmark passphrase 42"
 
 
 class Base(DeclarativeBase):

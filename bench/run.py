@@ -23,7 +23,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import RESULTS, git_sha, log, machine, now_iso
+from bench.common import RESULTS, ROOT, git_sha, log, machine, now_iso
 from bench.scenarios import SCENARIOS, Settings
 
 
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'quick run, ' if args.quick else ''}{time.monotonic() - started:.0f} s, "
         f"git {context['git_sha'][:12]}, {context['machine']['cores']} cores "
-        f"({context['machine']['cpu_model']}); results in {out_dir.relative_to(RESULTS.parent.parent)}/"
+        f"({context['machine']['cpu_model']}); results in {out_dir.relative_to(ROOT)}/"
     )
     if crashed:
         print("crashed: " + "; ".join(crashed), file=sys.stderr)

@@ -92,7 +92,11 @@ def journal(
     with throwaway_database(db, tmp, template) as url:
         env = journal_env(url, tmp, JOURNAL_ACCESS_TTL_SECONDS="3600", **env_extra)
         with serve(
-            "apps.api.app.main:app", env, workers=workers, cpu_list=cpu_list, ready_path="/api/health"
+            "apps.api.app.main:app",
+            env,
+            workers=workers,
+            cpu_list=cpu_list,
+            ready_path="/api/health",
         ) as server:
             yield server, env, url
 
@@ -139,9 +143,7 @@ def fastapi_users_server(tmp: Path) -> Iterator[tuple[Server, str]]:
     python = fastapi_users_python()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
     env |= {"BENCH_FU_DB": str(tmp / "fastapi-users.db"), "PYTHONDONTWRITEBYTECODE": "1"}
-    subprocess.run(
-        [python, "bench/fastapi_users_app.py", "seed"], env=env, cwd=ROOT, check=True
-    )
+    subprocess.run([python, "bench/fastapi_users_app.py", "seed"], env=env, cwd=ROOT, check=True)
     with serve("bench.fastapi_users_app:app", env, python=python, cpu_list=server_cpus()) as fu:
         answer = httpx.post(
             fu.base + "/auth/jwt/login", data={"username": EMAIL, "password": PASSWORD}, timeout=30
@@ -165,7 +167,9 @@ def scenario_a(cfg: Settings, db: str) -> Outcome:
         payload = tmp / "payload.json"
         payload.write_bytes(page.content)
         base_env = env | {"BENCH_PAYLOAD": str(payload)}
-        raw = stack.enter_context(serve("bench.baselines:raw_app", base_env, cpu_list=server_cpus()))
+        raw = stack.enter_context(
+            serve("bench.baselines:raw_app", base_env, cpu_list=server_cpus())
+        )
         typed = stack.enter_context(
             serve("bench.baselines:typed_app", base_env, cpu_list=server_cpus())
         )
@@ -221,7 +225,9 @@ def argon2_seconds(cpu_list: str | None, samples: int) -> float:
         "h = HASHER.hash('x' * 20)\n"
         "t = []\n"
         f"for _ in range({samples}):\n"
-        "    s = time.perf_counter(); HASHER.verify(h, 'x' * 20); t.append(time.perf_counter() - s)\n"
+        "    s = time.perf_counter()\n"
+        "    HASHER.verify(h, 'x' * 20)\n"
+        "    t.append(time.perf_counter() - s)\n"
         "print(statistics.median(t))\n"
     )
     from bench.common import pinned
@@ -265,31 +271,36 @@ def scenario_b(cfg: Settings, db: str) -> Outcome:
     out = Outcome()
     cpu = server_cpus()
     server_cores = 1 if cpu else (os.cpu_count() or 1)
-    with tempfile.TemporaryDirectory() as tmp_name:
-        with journal(db, Path(tmp_name), cpu_list=cpu) as (server, _, _):
-            read_script = _read_script(server.base)
-            login_script = script_post(
-                "/api/auth/login",
-                {"Content-Type": "application/json", "User-Agent": "bench"},
-                json.dumps({"email": EMAIL, "password": PASSWORD}),
-            )
-            login_url = server.base + "/api/auth/login"
+    with (
+        tempfile.TemporaryDirectory() as tmp_name,
+        journal(db, Path(tmp_name), cpu_list=cpu) as (server, _, _),
+    ):
+        read_script = _read_script(server.base)
+        login_script = script_post(
+            "/api/auth/login",
+            {"Content-Type": "application/json", "User-Agent": "bench"},
+            json.dumps({"email": EMAIL, "password": PASSWORD}),
+        )
+        login_url = server.base + "/api/auth/login"
 
-            def logins(duration: float) -> dict[str, float]:
-                # As many in flight as Journal hashes at once (passwords.SLOTS): saturated, not
-                # queued; 503s (hashing busy) are counted, not hidden.
-                return wrk(
-                    login_url, duration=duration, connections=4, script=login_script,
-                    allow_errors=True,
-                )
-
-            logins(1)  # warm-up
-            hash_s = argon2_seconds(cpu, 5 if cfg.quick else 15)
-            limit = server_cores / hash_s
-            alone = logins(cfg.duration * 2)
-            idle, loaded, during = _read_p99_idle_and_loaded(
-                server.base + READ_PATH, read_script, logins, cfg
+        def logins(duration: float) -> dict[str, float]:
+            # As many in flight as Journal hashes at once (passwords.SLOTS): saturated, not
+            # queued; 503s (hashing busy) are counted, not hidden.
+            return wrk(
+                login_url,
+                duration=duration,
+                connections=4,
+                script=login_script,
+                allow_errors=True,
             )
+
+        logins(1)  # warm-up
+        hash_s = argon2_seconds(cpu, 5 if cfg.quick else 15)
+        limit = server_cores / hash_s
+        alone = logins(cfg.duration * 2)
+        idle, loaded, during = _read_p99_idle_and_loaded(
+            server.base + READ_PATH, read_script, logins, cfg
+        )
     share = _ratio(alone["rps"], limit)
     slowdown = _ratio(loaded["p99_ms"], idle["p99_ms"])
     out.row(
@@ -467,9 +478,11 @@ def scenario_d(cfg: Settings, db: str) -> Outcome:
     for layout, (users, per_user) in layouts.items():
         with (
             tempfile.TemporaryDirectory() as tmp_name,
-            journal(
-                db, Path(tmp_name), users=users, per_user=per_user, cpu_list=server_cpus()
-            ) as (server, _, url),
+            journal(db, Path(tmp_name), users=users, per_user=per_user, cpu_list=server_cpus()) as (
+                server,
+                _,
+                url,
+            ),
         ):
             token = sign_in(server.base)["access_token"]
             for path in paths:  # every query answers, and the warm-up
@@ -484,8 +497,10 @@ def scenario_d(cfg: Settings, db: str) -> Outcome:
             like = _like_times(url, EMAIL, queries, passes=1 if cfg.quick else 3)
             like_p50, like_p95 = percentile(like, 50), percentile(like, 95)
 
-            def searches(duration: float, base: str = server.base) -> dict[str, float]:
-                return wrk(base + paths[0], duration=duration, connections=2, script=search_script)
+            def searches(
+                duration: float, base: str = server.base, script: str = search_script
+            ) -> dict[str, float]:
+                return wrk(base + paths[0], duration=duration, connections=2, script=script)
 
             idle, loaded, _ = _read_p99_idle_and_loaded(
                 server.base + READ_PATH, script_get(bearer(token)), searches, cfg
@@ -553,12 +568,14 @@ def scenario_e(cfg: Settings, db: str) -> Outcome:
                 if round_no:
                     rounds.append({"target": name, "round": round_no, **result})
                     log(f"    E {name:<9} round {round_no}: {result['rps']:>7.0f} req/s")
-    rps = {n: median([r["rps"] for r in rounds if r["target"] == n]) for n in ("1 worker", "2 workers")}
+    rps = {
+        n: median([r["rps"] for r in rounds if r["target"] == n]) for n in ("1 worker", "2 workers")
+    }
     gain = _ratio(rps["2 workers"], rps["1 worker"])
     out.row(
         f"E {db}: read, 2 workers vs 1",
-        f"{gain:.2f}x ({rps['2 workers']:.0f} vs {rps['1 worker']:.0f} req/s, {os.cpu_count()} cores "
-        "shared with wrk)",
+        f"{gain:.2f}x ({rps['2 workers']:.0f} vs {rps['1 worker']:.0f} req/s, "
+        f"{os.cpu_count()} cores shared with wrk)",
         ">= 1.6x",
         gain >= 1.6,
     )
@@ -571,15 +588,21 @@ def scenario_e(cfg: Settings, db: str) -> Outcome:
 
 def scenario_f(cfg: Settings, db: str) -> Outcome:
     out = Outcome()
-    with tempfile.TemporaryDirectory() as tmp_name:
-        with journal(db, Path(tmp_name), cpu_list=server_cpus()) as (server, _, _):
-            time.sleep(1)
-            idle = rss_mb(server.pid)
-            script = _read_script(server.base)
-            for _ in range(cfg.rounds):
-                wrk(server.base + READ_PATH, duration=cfg.duration, connections=cfg.connections,
-                    script=script)
-            after = rss_mb(server.pid)
+    with (
+        tempfile.TemporaryDirectory() as tmp_name,
+        journal(db, Path(tmp_name), cpu_list=server_cpus()) as (server, _, _),
+    ):
+        time.sleep(1)
+        idle = rss_mb(server.pid)
+        script = _read_script(server.base)
+        for _ in range(cfg.rounds):
+            wrk(
+                server.base + READ_PATH,
+                duration=cfg.duration,
+                connections=cfg.connections,
+                script=script,
+            )
+        after = rss_mb(server.pid)
     out.row(f"F {db}: RSS of one worker, idle", f"{idle:.0f} MB", "<= 150 MB", idle <= 150)
     out.row(f"F {db}: RSS after scenario A's load", f"{after:.0f} MB", "<= 150 MB", after <= 150)
     out.raw = {"rss_idle_mb": idle, "rss_after_load_mb": after}
@@ -599,8 +622,18 @@ def scenario_g(cfg: Settings, db: str) -> Outcome:
     log("    building the web app (vite build --manifest)")
     subprocess.run(
         [
-            "pnpm", "-C", "apps/web", "exec", "vite", "build", "--manifest",
-            "--outDir", str(dist), "--emptyOutDir", "--logLevel", "warn",
+            "pnpm",
+            "-C",
+            "apps/web",
+            "exec",
+            "vite",
+            "build",
+            "--manifest",
+            "--outDir",
+            str(dist),
+            "--emptyOutDir",
+            "--logLevel",
+            "warn",
         ],
         cwd=ROOT,
         check=True,

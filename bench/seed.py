@@ -43,9 +43,7 @@ TITLE_WORDS = 4
 BATCH = 5_000
 
 _SYLLABLES = [
-    c + v
-    for c in "bcdfghjklmnprstvwz"
-    for v in ("a", "e", "i", "o", "u", "ai", "ou", "ie")
+    c + v for c in "bcdfghjklmnprstvwz" for v in ("a", "e", "i", "o", "u", "ai", "ou", "ie")
 ]
 
 
@@ -145,7 +143,7 @@ def seed_database(database_url: str, tmp: Path, *, users: int, per_user: int) ->
                 for i in range(users)
             ],
         )
-    with _search_index_deferred(engine):
+    with _SearchIndexDeferred(engine):
         total = users * per_user
         entries: list[dict[str, Any]] = []
         tags: list[dict[str, Any]] = []
@@ -179,7 +177,7 @@ def seed_database(database_url: str, tmp: Path, *, users: int, per_user: int) ->
     log(f"    seeded {users * per_user:,} entries in {time.monotonic() - started:.1f} s")
 
 
-class _search_index_deferred:
+class _SearchIndexDeferred:
     """Build the full-text index once after the bulk insert instead of row by row: drop the
     SQLite FTS insert trigger (and refill entries_fts at the end) or the PostgreSQL GIN
     index, then put back exactly what the migration had created."""
