@@ -60,7 +60,7 @@ class Settings:
 
     @classmethod
     def make(cls, quick: bool) -> Settings:
-        return cls(quick=quick, rounds=1 if quick else 3, duration=1 if quick else 5)
+        return cls(quick=quick, rounds=1 if quick else 3, duration=1 if quick else 4)
 
 
 @dataclass
@@ -261,9 +261,9 @@ def _read_p99_idle_and_loaded(
     """The read route's latency alone, then while ``load`` runs (started 1 s before)."""
     connections = 2
     wrk(url, duration=1, connections=connections, script=read_script)  # warm-up
-    idle = wrk(url, duration=cfg.duration * 2, connections=connections, script=read_script)
-    join = _concurrently(lambda: load(cfg.duration * 2 + 2), delay=1)
-    loaded = wrk(url, duration=cfg.duration * 2, connections=connections, script=read_script)
+    idle = wrk(url, duration=cfg.duration, connections=connections, script=read_script)
+    join = _concurrently(lambda: load(cfg.duration + 2), delay=1)
+    loaded = wrk(url, duration=cfg.duration, connections=connections, script=read_script)
     return idle, loaded, join()
 
 
