@@ -48,7 +48,8 @@ def test_seeded_entries_are_searchable_and_new_entries_are_still_indexed(
         assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 3
         assert conn.execute(text("SELECT count(*) FROM entries")).scalar() == 120
         tagged = conn.execute(text("SELECT count(*) FROM entry_tags")).scalar()
-        assert tagged is not None and tagged >= 120
+        assert tagged is not None
+        assert tagged >= 120
     engine.dispose()
 
     settings = Settings(
