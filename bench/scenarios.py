@@ -494,9 +494,7 @@ def scenario_d(cfg: Settings, db: str) -> Outcome:
                 connections=1,
                 script=search_script,
             )
-            log(
-                f"    D {db} {layout}: search p50 {api['p50_ms']:.1f} ms, p95 {api['p95_ms']:.1f} ms"
-            )
+            log(f"    D {db} {layout}: search p50/p95 {api['p50_ms']:.1f}/{api['p95_ms']:.1f} ms")
             like = _like_times(url, EMAIL, queries, passes=1 if cfg.quick else 2)
             like_p50, like_p95 = percentile(like, 50), percentile(like, 95)
             log(f"    D {db} {layout}: LIKE p50/p95 {like_p50:.1f}/{like_p95:.1f} ms")
