@@ -469,6 +469,25 @@ def _like_times(url: str, user_email: str, queries: list[str], passes: int) -> l
     return times
 
 
+def _api_times(base: str, token: str, paths: list[str], passes: int) -> list[float]:
+    """Each query once per pass, one at a time (as a person types), timed at the client; a
+    second pass only while the first 20 s are not spent (a slow search must not stall the
+    suite). The first three queries once before, as warm-up."""
+    times: list[float] = []
+    with httpx.Client(base_url=base, headers=bearer(token), timeout=120) as client:
+        for path in paths[:3]:
+            client.get(path).raise_for_status()
+        started = time.monotonic()
+        for done in range(passes):
+            if done and time.monotonic() - started > 20:
+                break
+            for path in paths:
+                t0 = time.perf_counter()
+                client.get(path).raise_for_status()
+                times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
 def scenario_d(cfg: Settings, db: str) -> Outcome:
     out = Outcome()
     total = 10_000 if cfg.quick else 100_000
@@ -485,19 +504,13 @@ def scenario_d(cfg: Settings, db: str) -> Outcome:
             ),
         ):
             token = sign_in(server.base)["access_token"]
-            for path in paths:  # every query answers, and the warm-up
-                httpx.get(server.base + path, headers=bearer(token), timeout=30).raise_for_status()
-            search_script = script_get(bearer(token), paths)
-            api = wrk(
-                server.base + paths[0],
-                duration=cfg.duration * 2,
-                connections=1,
-                script=search_script,
-            )
-            log(f"    D {db} {layout}: search p50/p95 {api['p50_ms']:.1f}/{api['p95_ms']:.1f} ms")
-            like = _like_times(url, EMAIL, queries, passes=1 if cfg.quick else 2)
+            api_ms = _api_times(server.base, token, paths, passes=1 if cfg.quick else 2)
+            api_p50, api_p95 = percentile(api_ms, 50), percentile(api_ms, 95)
+            log(f"    D {db} {layout}: search p50/p95 {api_p50:.1f}/{api_p95:.1f} ms")
+            like = _like_times(url, EMAIL, queries, passes=max(1, len(api_ms) // len(queries)))
             like_p50, like_p95 = percentile(like, 50), percentile(like, 95)
             log(f"    D {db} {layout}: LIKE p50/p95 {like_p50:.1f}/{like_p95:.1f} ms")
+            search_script = script_get(bearer(token), paths)
 
             def searches(
                 duration: float, base: str = server.base, script: str = search_script
@@ -507,30 +520,32 @@ def scenario_d(cfg: Settings, db: str) -> Outcome:
             idle, loaded, _ = _read_p99_idle_and_loaded(
                 server.base + READ_PATH, script_get(bearer(token)), searches, cfg
             )
-        speedup = _ratio(like_p95, api["p95_ms"])
+        speedup = _ratio(like_p95, api_p95)
         out.row(
             f"D {db} {layout}: search p50/p95 through the API",
-            f"{api['p50_ms']:.1f} / {api['p95_ms']:.1f} ms",
+            f"{api_p50:.1f} / {api_p95:.1f} ms ({len(api_ms)} searches)",
             "p95 <= 15 ms",
-            api["p95_ms"] <= 15,
+            api_p95 <= 15,
         )
         out.row(
             f"D {db} {layout}: LIKE p95 / search p95",
-            f"{speedup:.1f}x (LIKE {like_p50:.1f} / {like_p95:.1f} ms)",
+            f"{speedup:.2f}x (LIKE p50/p95 {like_p50:.1f} / {like_p95:.1f} ms)",
             ">= 10x",
             speedup >= 10,
         )
         out.row(
             f"D {db} {layout}: read p99 while searching vs idle",
             f"{_ratio(loaded['p99_ms'], idle['p99_ms']):.1f}x "
-            f"({loaded['p99_ms']:.1f} vs {idle['p99_ms']:.1f} ms)",
+            f"({loaded['p99_ms']:.1f} vs {idle['p99_ms']:.1f} ms)"
+            if loaded["requests"]
+            else f"no read answered in {cfg.duration:.0f} s (idle p99 {idle['p99_ms']:.1f} ms)",
             "(reported)",
             None,
         )
         out.raw[layout] = {
             "entries": users * per_user,
             "queries": queries,
-            "api": api,
+            "api_ms": {"p50": api_p50, "p95": api_p95, "samples": api_ms},
             "like_ms": {"p50": like_p50, "p95": like_p95, "samples": like},
             "read_idle": idle,
             "read_while_searching": loaded,
