@@ -100,7 +100,7 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    load = [round(x, 1) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     return {
         "cores": os.cpu_count(),
         "cpu_model": model,

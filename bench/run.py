@@ -89,13 +89,20 @@ def main(argv: list[str] | None = None) -> int:
         if report["checks"]:
             path = out_dir / f"{name}.json"
             path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    footer = (
+        f"{'quick run, ' if args.quick else ''}{time.monotonic() - started:.0f} s, "
+        f"git {context['git_sha'][:12]}, {context['machine']['cores']} cores "
+        f"({context['machine']['cpu_model']}), load average at start "
+        f"{context['machine']['load_average_at_start']}; {now_iso()}"
+    )
     print()
     print(table(rows))
     print()
-    print(
-        f"{'quick run, ' if args.quick else ''}{time.monotonic() - started:.0f} s, "
-        f"git {context['git_sha'][:12]}, {context['machine']['cores']} cores "
-        f"({context['machine']['cpu_model']}); results in {out_dir.relative_to(ROOT)}/"
+    print(f"{footer}; results in {out_dir.relative_to(ROOT)}/")
+    # The table of this run too (scenarios not run keep their own JSON from earlier runs).
+    (out_dir / "last-run.md").write_text(
+        f"`bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n"
+        f"{table(rows)}\n\n{footer}\n"
     )
     if crashed:
         print("crashed: " + "; ".join(crashed), file=sys.stderr)
