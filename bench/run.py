@@ -100,10 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{footer}; results in {out_dir.relative_to(ROOT)}/")
     # The table of this run too (scenarios not run keep their own JSON from earlier runs).
-    (out_dir / "last-run.md").write_text(
-        f"`bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n"
-        f"{table(rows)}\n\n{footer}\n"
-    )
+    command = " ".join(argv if argv is not None else sys.argv[1:]) or "(every scenario, both dbs)"
+    (out_dir / "last-run.md").write_text(f"`bench/run.py {command}`\n\n{table(rows)}\n\n{footer}\n")
     if crashed:
         print("crashed: " + "; ".join(crashed), file=sys.stderr)
         return 1
