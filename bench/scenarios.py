@@ -218,9 +218,10 @@ def scenario_a(cfg: Settings, db: str) -> Outcome:
 
 
 def argon2_seconds(cpu_list: str | None, samples: int) -> float:
-    """One hash's time (median), on the server's core, with Journal's own parameters."""
+    """One hash's time, on the server's core, with Journal's own parameters: the fastest of
+    ``samples`` (the uncontended cost; a busy machine only adds to it)."""
     code = (
-        "import time, statistics\n"
+        "import time\n"
         "from apps.api.app.auth.passwords import HASHER\n"
         "h = HASHER.hash('x' * 20)\n"
         "t = []\n"
@@ -228,7 +229,7 @@ def argon2_seconds(cpu_list: str | None, samples: int) -> float:
         "    s = time.perf_counter()\n"
         "    HASHER.verify(h, 'x' * 20)\n"
         "    t.append(time.perf_counter() - s)\n"
-        "print(statistics.median(t))\n"
+        "print(min(t))\n"
     )
     from bench.common import pinned
 
@@ -283,32 +284,49 @@ def scenario_b(cfg: Settings, db: str) -> Outcome:
         )
         login_url = server.base + "/api/auth/login"
 
-        def logins(duration: float) -> dict[str, float]:
-            # As many in flight as Journal hashes at once (passwords.SLOTS): saturated, not
-            # queued; 503s (hashing busy) are counted, not hidden.
+        def logins(duration: float, in_flight: int = server_cores) -> dict[str, float]:
+            # One sign-in in flight per server core saturates the hashing; 503s (hashing
+            # busy) are counted, not hidden.
             return wrk(
                 login_url,
                 duration=duration,
-                connections=4,
+                connections=in_flight,
                 script=login_script,
                 allow_errors=True,
             )
 
         logins(1)  # warm-up
-        hash_s = argon2_seconds(cpu, 5 if cfg.quick else 15)
+        # Rounds of (the limit, measured; sign-ins, loaded): each share compares numbers
+        # taken seconds apart, so a shared machine's drift mostly cancels; median of rounds.
+        pairs = []
+        for _ in range(cfg.rounds):
+            hash_round = argon2_seconds(cpu, 5 if cfg.quick else 10)
+            pairs.append((hash_round, logins(cfg.duration)))
+        hash_s = median([h for h, _ in pairs])
         limit = server_cores / hash_s
-        alone = logins(cfg.duration * 2)
+        shares = [r["rps"] * h / server_cores for h, r in pairs]
+        alone = {"rps": median([r["rps"] for _, r in pairs]), "rounds": [r for _, r in pairs]}
+        # As many as Journal hashes at once (passwords.SLOTS = 4), whatever the cores: shows
+        # what oversubscribing argon2 (19 MiB each) on these cores costs.
+        at_slots = logins(cfg.duration, in_flight=4)
+        at_slots_share = at_slots["rps"] * argon2_seconds(cpu, 5) / server_cores
         idle, loaded, during = _read_p99_idle_and_loaded(
             server.base + READ_PATH, read_script, logins, cfg
         )
-    share = _ratio(alone["rps"], limit)
+    share = median(shares)
     slowdown = _ratio(loaded["p99_ms"], idle["p99_ms"])
     out.row(
         f"B {db}: logins/s vs argon2 limit",
-        f"{share:.2f} ({alone['rps']:.1f}/s vs {limit:.1f}/s = {server_cores} core / "
-        f"{hash_s * 1000:.0f} ms)",
+        f"{share:.2f} (median of rounds; {alone['rps']:.1f}/s vs {limit:.1f}/s = "
+        f"{server_cores} core / {hash_s * 1000:.0f} ms)",
         ">= 0.85",
         share >= 0.85,
+    )
+    out.row(
+        f"B {db}: logins/s with 4 in flight (Journal's hashing slots) vs the limit",
+        f"{at_slots_share:.2f} ({at_slots['rps']:.1f}/s)",
+        "(reported)",
+        None,
     )
     out.row(
         f"B {db}: read p99 under logins vs idle",
@@ -318,9 +336,11 @@ def scenario_b(cfg: Settings, db: str) -> Outcome:
     )
     out.raw = {
         "argon2_seconds": hash_s,
+        "shares_by_round": shares,
         "server_cores": server_cores,
         "limit_per_s": limit,
         "logins_alone": alone,
+        "logins_at_4_in_flight": at_slots,
         "logins_during_reads": during,
         "read_idle": idle,
         "read_loaded": loaded,
