@@ -10,7 +10,7 @@ PORT ?= 8000
 FUZZ_EXAMPLES ?= 100
 FUZZ_DB ?= sqlite
 
-.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench soak fuzz cluster cluster-stop
+.PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench bench-quick bench-tools soak fuzz cluster cluster-stop
 
 help:
 	@echo "make run    - install what is missing, build the web app, migrate, serve http://localhost:$(PORT)"
@@ -18,7 +18,8 @@ help:
 	@echo "make check  - formatting, lint and type checks only"
 	@echo "make smoke  - the seed's staging smoke against a local API (2 workers, staging flags)"
 	@echo "make client - regenerate the TypeScript API client from the OpenAPI schema"
-	@echo "make bench  - authenticated read path vs a bare FastAPI route (ratio, same run)"
+	@echo "make bench  - the benchmark suite, scenarios A-G (bench/README.md; <= 10 min)"
+	@echo "make bench-quick - the same scenarios, shorter (a crash fails it, a missed target does not)"
 	@echo "make soak   - 200 concurrent clients for 60 s: errors, p99, RSS and DB connections"
 	@echo "make cluster      - nginx on http://127.0.0.1:8080 + 2 API replicas on PostgreSQL and Redis (var/cluster/)"
 	@echo "make cluster-stop - stop exactly what make cluster started"
@@ -79,9 +80,15 @@ e2e:
 soak: setup
 	@$(UV) run --frozen python scripts/soak.py
 
-bench: setup
+bench-tools:
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
-	@$(UV) run --frozen python bench/auth_read.py
+
+# BENCH_ARGS: e.g. --only A,D --db sqlite (see bench/README.md)
+bench: setup bench-tools
+	@$(UV) run --frozen python bench/run.py $(BENCH_ARGS)
+
+bench-quick: setup bench-tools
+	@$(UV) run --frozen python bench/run.py --quick $(BENCH_ARGS)
 
 fuzz: setup
 	@echo "==> schemathesis against /api/openapi.json ($(FUZZ_EXAMPLES) examples per operation and mode, $(FUZZ_DB))"
