@@ -4,6 +4,7 @@ and mass assignment."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -88,6 +89,17 @@ def test_signing_in_always_starts_a_new_session_whatever_cookie_came_with_it(
     )
 
 
+# Words of a parameter's name (split at "_", "-") that would mean a secret in a URL;
+# "passkey_id" names a public credential id, not a key.
+SECRET_WORDS = {"token", "password", "secret", "key", "code", "otp"}
+
+
+def test_secret_words_catch_what_they_should() -> None:
+    names = {"refresh_token", "password", "api-key", "code", "passkey_id", "entry_id"}
+    caught = {n for n in names if SECRET_WORDS & set(re.split(r"[^a-z]+", n))}
+    assert caught == {"refresh_token", "password", "api-key", "code"}
+
+
 @pytest.mark.parametrize("cookie_mode", [False, True], ids=["body-mode", "cookie-mode"])
 def test_no_token_travels_in_a_url(
     client_factory: Callable[..., TestClient], make_user: Callable[..., Any], cookie_mode: bool
@@ -102,7 +114,7 @@ def test_no_token_travels_in_a_url(
         for method, operation in operations.items()
         for param in operation.get("parameters", [])
         if param["in"] in {"path", "query"}
-        and any(word in param["name"].lower() for word in ("token", "password", "secret", "key"))
+        and SECRET_WORDS & set(re.split(r"[^a-z]+", param["name"].lower()))
     ]
     assert not in_url, in_url
     answer = post_login(client, make_user().email, expect=200)
