@@ -13,7 +13,7 @@ FUZZ_DB ?= sqlite
 .PHONY: help setup run dev-api dev-web build check client client-check test test-api test-web e2e smoke bench soak fuzz cluster cluster-stop
 
 help:
-	@echo "make run    - install what is missing, build the web app, migrate, serve http://$(HOST):$(PORT)"
+	@echo "make run    - install what is missing, build the web app, migrate, serve http://localhost:$(PORT)"
 	@echo "make test   - lint, type checks, API tests (SQLite + PostgreSQL), web unit tests, e2e"
 	@echo "make check  - formatting, lint and type checks only"
 	@echo "make smoke  - the seed's staging smoke against a local API (2 workers, staging flags)"
@@ -34,9 +34,11 @@ build: setup
 run: build
 	@echo "==> migrating the database"
 	@$(UV) run --frozen journal db upgrade
-	@echo "==> serving Journal on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	@echo "==> serving Journal on http://localhost:$(PORT)  (Ctrl+C to stop)"
 	@echo "    First user: uv run journal users create you@example.com"
-	@JOURNAL_PUBLIC_URL="$${JOURNAL_PUBLIC_URL:-http://$(HOST):$(PORT)}" $(UV) run --frozen journal serve --host $(HOST) --port $(PORT)
+	@# localhost, not 127.0.0.1: browsers refuse an IP address as passkey RP ID (127.0.0.1
+	@# stays an allowed origin in development).
+	@JOURNAL_PUBLIC_URL="$${JOURNAL_PUBLIC_URL:-http://localhost:$(PORT)}" $(UV) run --frozen journal serve --host $(HOST) --port $(PORT)
 
 dev-api: setup
 	JOURNAL_USER_MGMT_ENABLED=true JOURNAL_AUTH_COOKIE_REFRESH=true $(UV) run uvicorn apps.api.app.main:app --reload

@@ -40,6 +40,21 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+_LOOPBACK_NAMES = {"localhost": "127.0.0.1", "127.0.0.1": "localhost"}
+
+
+def _loopback_twin(url: str) -> str | None:
+    """http://localhost:8000 for http://127.0.0.1:8000 and back: in development both
+    spellings reach the same server (make run links the first, for passkeys), so both are
+    allowed origins."""
+    parts = urlsplit(url)
+    twin = _LOOPBACK_NAMES.get(parts.hostname or "")
+    if twin is None:
+        return None
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{twin}{port}"
+
+
 # The settings that are rate limits ("10/15 minutes"), validated alike.
 RATE_SETTINGS = (
     "rate_login_account_ip",
@@ -242,7 +257,32 @@ class Settings(BaseSettings):
         origins = {origin_of(self.public_url)}
         if not self.is_production:
             origins.update(_DEV_ORIGINS)
+            twin = _loopback_twin(self.public_url)
+            if twin:
+                origins.add(twin)
         return frozenset(origins)
+
+    @cached_property
+    def webauthn_rp_id(self) -> str | None:
+        """The passkeys' relying party id: the public URL's host, or None when that host is
+        an IP address (browsers refuse an IP address as RP ID, so passkeys are off)."""
+        host = urlsplit(self.public_url).hostname or ""
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return host or None
+        return None
+
+    @cached_property
+    def webauthn_origins(self) -> tuple[str, ...]:
+        """The origins a passkey ceremony may come from: exactly the allowed origins whose host
+        is the RP ID (the public URL's origin, and the dev server's on the same host). An
+        allowed origin on another host (127.0.0.1 beside localhost) cannot use passkeys: the
+        browser refuses an RP ID that is not its own host or a parent domain of it."""
+        rp_id = self.webauthn_rp_id
+        if rp_id is None:
+            return ()
+        return tuple(sorted(o for o in self.allowed_origins if urlsplit(o).hostname == rp_id))
 
     @cached_property
     def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

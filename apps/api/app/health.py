@@ -21,6 +21,8 @@ class HealthOut(BaseModel):
 class PublicConfig(BaseModel):
     user_mgmt_enabled: bool
     auth_cookie_refresh: bool
+    # False when the public URL's host is an IP address: browsers refuse passkeys there.
+    passkeys: bool
 
 
 @router.get("/health", response_model=HealthOut)
@@ -36,4 +38,5 @@ async def public_config(settings: SettingsDep) -> PublicConfig:
     return PublicConfig(
         user_mgmt_enabled=settings.user_mgmt_enabled,
         auth_cookie_refresh=settings.auth_cookie_refresh,
+        passkeys=settings.webauthn_rp_id is not None,
     )

@@ -14,6 +14,7 @@ from apps.api.app import health, metrics, migrate
 from apps.api.app.auth import service as auth_service
 from apps.api.app.auth.account_router import router as account_router
 from apps.api.app.auth.mfa_router import router as mfa_router
+from apps.api.app.auth.passkeys_router import router as passkeys_router
 from apps.api.app.auth.router import router as auth_router
 from apps.api.app.config import Settings, load_settings, require_secret
 from apps.api.app.db.engine import make_engine
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router, responses=COMMON_ERRORS)
     app.include_router(auth_router, responses=COMMON_ERRORS)
     app.include_router(mfa_router, responses=COMMON_ERRORS)
+    app.include_router(passkeys_router, responses=COMMON_ERRORS)
     app.include_router(account_router, responses=COMMON_ERRORS)
     app.include_router(devices_router, responses=COMMON_ERRORS)
     app.include_router(entries_router, responses=COMMON_ERRORS)

@@ -23,11 +23,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from apps.api.app.auth.tokens import encode_access_token
-from apps.api.tests.conftest import login, post_login
+from apps.api.tests.auth.softauthn import SoftAuthenticator
+from apps.api.tests.conftest import PASSWORD, login, post_login
 
 Json = Any
 
 MODES = [pytest.param(False, id="body-mode"), pytest.param(True, id="cookie-mode")]
+PUBLIC_URL = "http://localhost:8000"
 
 # (method, path) pairs that answer without a token. Everything else in the schema needs one.
 PUBLIC: frozenset[tuple[str, str]] = frozenset(
@@ -43,6 +45,8 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/api/auth/refresh"),
         ("GET", "/api/auth/csrf"),
         ("POST", "/api/auth/logout"),
+        ("POST", "/api/auth/passkeys/login/options"),
+        ("POST", "/api/auth/passkeys/login/verify"),
         ("GET", "/api/config"),
         ("GET", "/api/health"),
     }
@@ -119,11 +123,31 @@ def _tag_snapshot(owner: Actor, name: str) -> Json:
     return mine
 
 
+def _make_passkey(actor: Actor) -> str:
+    """A passkey of the actor, registered with a software authenticator."""
+    options = actor.call("POST", "/api/auth/passkeys/register/options")
+    assert options.status_code == 200, options.text
+    credential = SoftAuthenticator(origin=PUBLIC_URL).create(options.json())
+    answer = actor.call(
+        "POST", "/api/auth/passkeys/register/verify", {"name": "Key", "credential": credential}
+    )
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def _passkey_snapshot(owner: Actor, passkey_id: str) -> Json:
+    rows = owner.call("GET", "/api/auth/passkeys").json()
+    mine = [row for row in rows if row["id"] == passkey_id]
+    assert mine, "the owner's passkey is gone"
+    return mine
+
+
 # Path parameter name -> how to make a real, owned object for it.
 OWNED: dict[str, Owned] = {
     "entry_id": Owned(make=_make_entry, snapshot=_entry_snapshot),
     "session_id": Owned(make=_make_session, snapshot=_session_snapshot),
     "name": Owned(make=_make_tag, snapshot=_tag_snapshot),
+    "passkey_id": Owned(make=_make_passkey, snapshot=_passkey_snapshot),
 }
 
 # (method, path) -> a valid request body, so that only ownership can turn it down.
@@ -138,6 +162,9 @@ ATTACKS: dict[tuple[str, str], Json] = {
     ("DELETE", "/api/auth/sessions/{session_id}"): None,
     ("PATCH", "/api/tags/{name}"): {"name": "renamed-by-b"},
     ("DELETE", "/api/tags/{name}"): None,
+    ("PATCH", "/api/auth/passkeys/{passkey_id}"): {"name": "B was here"},
+    # Step-up with B's own (right) password: only ownership can turn it down.
+    ("DELETE", "/api/auth/passkeys/{passkey_id}"): {"password": PASSWORD},
 }
 
 
@@ -161,8 +188,9 @@ def _fill(path: str, values: dict[str, str]) -> str:
 
 
 def _actor(client_factory: Callable[..., TestClient], email: str, cookie_mode: bool) -> Actor:
-    client = client_factory(auth_cookie_refresh=cookie_mode)
-    spare = client_factory(auth_cookie_refresh=cookie_mode)
+    # A host-name public URL: passkeys are off on an IP address.
+    client = client_factory(auth_cookie_refresh=cookie_mode, public_url=PUBLIC_URL)
+    spare = client_factory(auth_cookie_refresh=cookie_mode, public_url=PUBLIC_URL)
     return Actor(email=email, client=client, headers=login(client, email), spare=spare)
 
 

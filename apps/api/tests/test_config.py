@@ -68,6 +68,35 @@ def test_samesite_none_forces_secure_and_production_defaults_secure() -> None:
     assert https.allowed_origins >= {"https://journal.example.com"}
 
 
+def test_make_run_public_url_keeps_127_0_0_1_allowed_and_turns_passkeys_on() -> None:
+    local = Settings(_env_file=None, public_url="http://localhost:8000")  # type: ignore[call-arg]
+    assert {"http://localhost:8000", "http://127.0.0.1:8000"} <= local.allowed_origins
+    assert local.webauthn_rp_id == "localhost"
+    # Exactly the allowed origins on the RP ID's host: 127.0.0.1 cannot use passkeys.
+    assert local.webauthn_origins == ("http://localhost:5173", "http://localhost:8000")
+    ip = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert "http://localhost:8000" in ip.allowed_origins
+    assert ip.webauthn_rp_id is None
+    assert ip.webauthn_origins == ()
+    v6 = Settings(_env_file=None, public_url="http://[::1]:8000")  # type: ignore[call-arg]
+    assert v6.webauthn_rp_id is None
+
+
+def test_production_allows_only_the_public_origin_for_passkeys() -> None:
+    prod = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        env="production",
+        secret_key="s" * 40,
+        public_url="https://journal.example.com",
+    )
+    assert prod.webauthn_rp_id == "journal.example.com"
+    assert prod.webauthn_origins == ("https://journal.example.com",)
+    local_prod = Settings(  # type: ignore[call-arg]
+        _env_file=None, env="production", secret_key="s" * 40, public_url="http://localhost:8000"
+    )
+    assert "http://127.0.0.1:8000" not in local_prod.allowed_origins
+
+
 def test_server_refuses_to_start_with_one_clear_line(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JOURNAL_", "COOKIE_"))}
     env["COOKIE_SAMESITE"] = "sideways"

@@ -95,7 +95,10 @@ def figures(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(params=[False, True], ids=["body-mode", "cookie-mode"])
 def fuzz_app(request: pytest.FixtureRequest, client_factory: Callable[..., TestClient]) -> Any:
-    return client_factory(auth_cookie_refresh=request.param, **NO_LIMITS)
+    # A host-name public URL, so the passkey routes are on (an IP address turns them off).
+    return client_factory(
+        auth_cookie_refresh=request.param, public_url="http://localhost:8000", **NO_LIMITS
+    )
 
 
 @pytest.fixture

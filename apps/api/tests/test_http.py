@@ -48,6 +48,7 @@ def test_health_and_public_config(client_factory) -> None:  # type: ignore[no-un
     assert client.get("/api/config").json() == {
         "user_mgmt_enabled": False,
         "auth_cookie_refresh": False,
+        "passkeys": False,  # the default public URL is an IP address
     }
 
 

@@ -173,3 +173,32 @@ class HashingBusy(AppError):
             "The server is busy checking passwords. Try again in a moment.",
             headers={"Retry-After": "2"},
         )
+
+
+class PasskeysUnavailable(AppError):
+    status_code = 400
+    code = "passkeys_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Passkeys are unavailable on this server: its public URL (JOURNAL_PUBLIC_URL) is an "
+            "IP address, and browsers only accept a domain name (such as localhost) for passkeys."
+        )
+
+
+class PasskeyInvalid(AppError):
+    """A registration response we cannot accept (malformed, wrong origin or RP ID, stale or
+    used challenge, a credential already registered)."""
+
+    status_code = 400
+    code = "passkey_invalid"
+
+
+class PasskeySignInFailed(InvalidCredentials):
+    """A passkey sign-in that did not verify: 401 ``invalid_credentials`` like a wrong
+    password; only the wording differs."""
+
+    def __init__(
+        self, detail: str = "This passkey could not be verified. Start the sign-in again."
+    ) -> None:
+        super().__init__(detail)

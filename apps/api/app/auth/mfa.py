@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from apps.api.app.auth.exceptions import (
 )
 from apps.api.app.auth.mfa_models import TotpCredential
 from apps.api.app.auth.models import User
+from apps.api.app.auth.passkey_models import Passkey
 from apps.api.app.auth.reasons import AuthEvent, MfaMethod, RevokeReason
 from apps.api.app.auth.service import link
 from apps.api.app.auth.stepup import check_step_up
@@ -61,9 +63,10 @@ class Requester:
 
 
 def passkey_count(db: Session, user_id: uuid.UUID) -> int:
-    """How many passkeys the user has registered. Passkeys live in another module; until it
-    is merged in, there are none (the integrator replaces this body with its count)."""
-    return 0
+    """How many passkeys the user has registered."""
+    return (
+        db.scalar(select(func.count()).select_from(Passkey).where(Passkey.user_id == user_id)) or 0
+    )
 
 
 def status(db: Session, user_id: uuid.UUID) -> MfaStatus:

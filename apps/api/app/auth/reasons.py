@@ -33,12 +33,15 @@ class LoginFailReason(StrEnum):
     RATE_LIMITED = "rate_limited"
     USER_DISABLED = "user_disabled"
     MFA_INVALID = "mfa_invalid"
+    PASSKEY_INVALID = "passkey_invalid"  # unknown credential, bad signature, used challenge
+    PASSKEY_COUNTER = "passkey_counter"  # a valid signature whose sign counter went backwards
 
 
 class Provider(StrEnum):
     """How a sign-in was proven."""
 
     PASSWORD = "password"  # noqa: S105 - a provider label
+    PASSKEY = "passkey"
 
 
 class MfaMethod(StrEnum):
@@ -64,3 +67,10 @@ class AuthEvent(StrEnum):
     PASSKEY_ADDED = "passkey_added"
     PASSKEY_REMOVED = "passkey_removed"
     EXPORT = "export"
+
+
+class ChallengePurpose(StrEnum):
+    """What a stored WebAuthn challenge is for."""
+
+    REGISTER = "register"
+    LOGIN = "login"

@@ -27,6 +27,7 @@ from apps.api.app.auth.exceptions import (
     WrongCurrentPassword,
 )
 from apps.api.app.auth.models import EmailToken, User
+from apps.api.app.auth.passkey_models import WebAuthnChallenge
 from apps.api.app.auth.reasons import AuthEvent, Purpose, RevokeReason
 from apps.api.app.auth.tokens import hash_email_token, new_email_token
 from apps.api.app.config import Settings
@@ -198,8 +199,9 @@ def set_password(db: Session, user: User, password: str) -> int:
 
 def prune(db: Session) -> tuple[int, int, int]:
     """Delete sessions and mailed tokens that ended more than a week ago, activity-log events
-    older than 180 days, and accounts that were never verified and whose every verification
-    link has expired (a flood of sign-ups with other people's addresses must not pile up)."""
+    older than 180 days, expired passkey challenges, and accounts that were never verified and
+    whose every verification link has expired (a flood of sign-ups with other people's
+    addresses must not pile up)."""
     now = utcnow()
     live_link = exists().where(
         and_(
@@ -220,6 +222,7 @@ def prune(db: Session) -> tuple[int, int, int]:
         delete(EmailToken).where(or_(EmailToken.expires_at < cutoff, EmailToken.used_at < cutoff))
     )
     events.prune_events(db, now)
+    db.execute(delete(WebAuthnChallenge).where(WebAuthnChallenge.expires_at < now))
     db.commit()
     return (
         removed_sessions,

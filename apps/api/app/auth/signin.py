@@ -147,25 +147,29 @@ def sign_in_with_password(
         db.commit()
         return MfaChallenge(token, list(second_factor.METHODS))
     budget.succeeded()
-    return _start_session(db, settings, user, ip=ip, user_agent=user_agent)
+    return start_session(db, settings, user, ip=ip, user_agent=user_agent)
 
 
-def _start_session(
+def start_session(
     db: Session,
     settings: Settings,
     user: User,
     *,
     ip: str | None,
     user_agent: str | None,
-    method: str = Provider.PASSWORD,
+    provider: Provider = Provider.PASSWORD,
+    method: str | None = None,
 ) -> SignedIn:
-    """The end of every successful sign-in: a session, a new-device notice, its activity
-    event (``method``: how the user proved who they are), one commit."""
+    """The end of every successful sign-in (password, second step, passkey): a session, a
+    new-device notice, its activity event (``method``: how the user proved who they are, the
+    provider's name unless told), one commit."""
     session, refresh = sessions.create_session(db, user, settings, ip=ip, user_agent=user_agent)
     _queue_new_device_notice(db, settings, user, session)
-    events.record_event(db, user.id, AuthEvent.SIGN_IN, ip=ip, user_agent=user_agent, detail=method)
+    events.record_event(
+        db, user.id, AuthEvent.SIGN_IN, ip=ip, user_agent=user_agent, detail=method or provider
+    )
     db.commit()
-    metrics.login_succeeded(Provider.PASSWORD)
+    metrics.login_succeeded(provider)
     return SignedIn(user, session, refresh)
 
 
@@ -203,7 +207,7 @@ def sign_in_with_mfa(
         budget.not_a_guess()
         raise MfaTokenInvalid()
     budget.succeeded()
-    return _start_session(
+    return start_session(
         db, settings, user, ip=ip, user_agent=user_agent, method="password+second_factor"
     )
 

@@ -244,6 +244,55 @@ def recovery_codes_regenerated(
     )
 
 
+def passkey_added(
+    to: str, name: str, when: str, device: str, ip: str | None, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        subject="A passkey was added to your Journal account",
+        what=f"A passkey named \u201c{name}\u201d was added to your Journal account; it can "
+        "now sign in without your password.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you="remove that passkey, " + _NOT_YOU,
+        settings_link=settings_link,
+    )
+
+
+def passkey_removed(
+    to: str, name: str, when: str, device: str, ip: str | None, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        subject="A passkey was removed from your Journal account",
+        what=f"The passkey named \u201c{name}\u201d was removed from your Journal account; "
+        "it can no longer sign in.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you="someone who knows your password is signed in: " + _NOT_YOU,
+        settings_link=settings_link,
+    )
+
+
+def passkey_counter_regressed(
+    to: str, name: str, when: str, device: str, ip: str | None, settings_link: str
+) -> Mail:
+    return _security_notice(
+        to,
+        subject="A sign-in with your Journal passkey was refused",
+        what=f"A sign-in with your passkey \u201c{name}\u201d was refused: its signature "
+        "counter went backwards, which can mean the passkey was copied. The passkey still "
+        "works.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you="remove that passkey, register a new one, and " + _NOT_YOU,
+        settings_link=settings_link,
+    )
+
+
 def email_change_taken(to: str) -> Mail:
     """To an address that already has an account, when another account asks to move to it
     (sent instead of a link, so that the answer and the work match the free-address case)."""

@@ -2,7 +2,7 @@
 
 import { type Client, type ClientMeta, formDataBodySerializer, type Options as Options2, type RequestResult, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangeEmailData, AuthChangeEmailErrors, AuthChangeEmailResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthConfirmEmailData, AuthConfirmEmailErrors, AuthConfirmEmailResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthDeleteAccountData, AuthDeleteAccountErrors, AuthDeleteAccountResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthListActivityData, AuthListActivityErrors, AuthListActivityResponses, AuthLoginData, AuthLoginErrors, AuthLoginMfaData, AuthLoginMfaErrors, AuthLoginMfaResponses, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthMfaStatusData, AuthMfaStatusErrors, AuthMfaStatusResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegenerateRecoveryCodesData, AuthRegenerateRecoveryCodesErrors, AuthRegenerateRecoveryCodesResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthTotpConfirmData, AuthTotpConfirmErrors, AuthTotpConfirmResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCalendarData, EntriesCalendarErrors, EntriesCalendarResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesDeleteTagData, EntriesDeleteTagErrors, EntriesDeleteTagResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesOnThisDayData, EntriesOnThisDayErrors, EntriesOnThisDayResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesRenameTagData, EntriesRenameTagErrors, EntriesRenameTagResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, EntriesStatsData, EntriesStatsErrors, EntriesStatsResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
+import type { AuthChangeEmailData, AuthChangeEmailErrors, AuthChangeEmailResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthConfirmEmailData, AuthConfirmEmailErrors, AuthConfirmEmailResponses, AuthCsrfData, AuthCsrfErrors, AuthCsrfResponses, AuthDeleteAccountData, AuthDeleteAccountErrors, AuthDeleteAccountResponses, AuthDeletePasskeyData, AuthDeletePasskeyErrors, AuthDeletePasskeyResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthListActivityData, AuthListActivityErrors, AuthListActivityResponses, AuthListPasskeysData, AuthListPasskeysErrors, AuthListPasskeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginMfaData, AuthLoginMfaErrors, AuthLoginMfaResponses, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthMfaStatusData, AuthMfaStatusErrors, AuthMfaStatusResponses, AuthPasskeyLoginOptionsData, AuthPasskeyLoginOptionsErrors, AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginVerifyData, AuthPasskeyLoginVerifyErrors, AuthPasskeyLoginVerifyResponses, AuthPasskeyRegisterOptionsData, AuthPasskeyRegisterOptionsErrors, AuthPasskeyRegisterOptionsResponses, AuthPasskeyRegisterVerifyData, AuthPasskeyRegisterVerifyErrors, AuthPasskeyRegisterVerifyResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegenerateRecoveryCodesData, AuthRegenerateRecoveryCodesErrors, AuthRegenerateRecoveryCodesResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRenamePasskeyData, AuthRenamePasskeyErrors, AuthRenamePasskeyResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthTotpConfirmData, AuthTotpConfirmErrors, AuthTotpConfirmResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, AuthUpdateProfileData, AuthUpdateProfileErrors, AuthUpdateProfileResponses, AuthVerifyData, AuthVerifyErrors, AuthVerifyResponses, EntriesCalendarData, EntriesCalendarErrors, EntriesCalendarResponses, EntriesCreateEntryData, EntriesCreateEntryErrors, EntriesCreateEntryResponses, EntriesDeleteEntryData, EntriesDeleteEntryErrors, EntriesDeleteEntryResponses, EntriesDeleteTagData, EntriesDeleteTagErrors, EntriesDeleteTagResponses, EntriesExportEntriesData, EntriesExportEntriesErrors, EntriesExportEntriesResponses, EntriesGetEntryData, EntriesGetEntryErrors, EntriesGetEntryResponses, EntriesImportEntriesData, EntriesImportEntriesErrors, EntriesImportEntriesResponses, EntriesListEntriesData, EntriesListEntriesErrors, EntriesListEntriesResponses, EntriesListTagsData, EntriesListTagsErrors, EntriesListTagsResponses, EntriesOnThisDayData, EntriesOnThisDayErrors, EntriesOnThisDayResponses, EntriesPatchEntryData, EntriesPatchEntryErrors, EntriesPatchEntryResponses, EntriesRenameTagData, EntriesRenameTagErrors, EntriesRenameTagResponses, EntriesReplaceEntryData, EntriesReplaceEntryErrors, EntriesReplaceEntryResponses, EntriesStatsData, EntriesStatsErrors, EntriesStatsResponses, OperationsHealthData, OperationsHealthErrors, OperationsHealthResponses, OperationsPublicConfigData, OperationsPublicConfigErrors, OperationsPublicConfigResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, SessionsRevokeOtherSessionsData, SessionsRevokeOtherSessionsErrors, SessionsRevokeOtherSessionsResponses, SessionsRevokeSessionData, SessionsRevokeSessionErrors, SessionsRevokeSessionResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -212,6 +212,91 @@ export const authTotpDisable = <ThrowOnError extends boolean = true>(options: Op
 export const authTotpSetup = <ThrowOnError extends boolean = true>(options: Options<AuthTotpSetupData, ThrowOnError>): RequestResult<AuthTotpSetupResponses, AuthTotpSetupErrors, ThrowOnError> => (options.client ?? client).post<AuthTotpSetupResponses, AuthTotpSetupErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/auth/mfa/totp/setup',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Passkeys
+ */
+export const authListPasskeys = <ThrowOnError extends boolean = true>(options?: Options<AuthListPasskeysData, ThrowOnError>): RequestResult<AuthListPasskeysResponses, AuthListPasskeysErrors, ThrowOnError> => (options?.client ?? client).get<AuthListPasskeysResponses, AuthListPasskeysErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/passkeys',
+    ...options
+});
+
+/**
+ * Passkey Login Options
+ *
+ * WebAuthn request options for a discoverable credential (user verification required)
+ * and the ``challenge_id`` to send back with the answer (single use, 2 minutes).
+ */
+export const authPasskeyLoginOptions = <ThrowOnError extends boolean = true>(options?: Options<AuthPasskeyLoginOptionsData, ThrowOnError>): RequestResult<AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginOptionsErrors, ThrowOnError> => (options?.client ?? client).post<AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginOptionsErrors, ThrowOnError>({ url: '/api/auth/passkeys/login/options', ...options });
+
+/**
+ * Passkey Login Verify
+ *
+ * The normal login answer (cookie mode: access token + cookies), with no MFA step.
+ */
+export const authPasskeyLoginVerify = <ThrowOnError extends boolean = true>(options: Options<AuthPasskeyLoginVerifyData, ThrowOnError>): RequestResult<AuthPasskeyLoginVerifyResponses, AuthPasskeyLoginVerifyErrors, ThrowOnError> => (options.client ?? client).post<AuthPasskeyLoginVerifyResponses, AuthPasskeyLoginVerifyErrors, ThrowOnError>({
+    url: '/api/auth/passkeys/login/verify',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Passkey Register Options
+ *
+ * WebAuthn creation options (resident key required, user verification preferred); the
+ * challenge is single-use, lives 2 minutes and is bound to this user.
+ */
+export const authPasskeyRegisterOptions = <ThrowOnError extends boolean = true>(options?: Options<AuthPasskeyRegisterOptionsData, ThrowOnError>): RequestResult<AuthPasskeyRegisterOptionsResponses, AuthPasskeyRegisterOptionsErrors, ThrowOnError> => (options?.client ?? client).post<AuthPasskeyRegisterOptionsResponses, AuthPasskeyRegisterOptionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/passkeys/register/options',
+    ...options
+});
+
+/**
+ * Passkey Register Verify
+ */
+export const authPasskeyRegisterVerify = <ThrowOnError extends boolean = true>(options: Options<AuthPasskeyRegisterVerifyData, ThrowOnError>): RequestResult<AuthPasskeyRegisterVerifyResponses, AuthPasskeyRegisterVerifyErrors, ThrowOnError> => (options.client ?? client).post<AuthPasskeyRegisterVerifyResponses, AuthPasskeyRegisterVerifyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/passkeys/register/verify',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Passkey
+ *
+ * Step-up: the password (and a code when a second factor is on); wrong → 400
+ * ``invalid_credentials`` / ``mfa_invalid``.
+ */
+export const authDeletePasskey = <ThrowOnError extends boolean = true>(options: Options<AuthDeletePasskeyData, ThrowOnError>): RequestResult<AuthDeletePasskeyResponses, AuthDeletePasskeyErrors, ThrowOnError> => (options.client ?? client).delete<AuthDeletePasskeyResponses, AuthDeletePasskeyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/passkeys/{passkey_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Rename Passkey
+ */
+export const authRenamePasskey = <ThrowOnError extends boolean = true>(options: Options<AuthRenamePasskeyData, ThrowOnError>): RequestResult<AuthRenamePasskeyResponses, AuthRenamePasskeyErrors, ThrowOnError> => (options.client ?? client).patch<AuthRenamePasskeyResponses, AuthRenamePasskeyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/passkeys/{passkey_id}',
     ...options,
     headers: {
         'Content-Type': 'application/json',

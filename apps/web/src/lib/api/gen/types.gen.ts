@@ -540,6 +540,74 @@ export type OnThisDayOut = {
 };
 
 /**
+ * PasskeyLoginIn
+ */
+export type PasskeyLoginIn = {
+    /**
+     * Challenge Id
+     */
+    challenge_id: string;
+    /**
+     * Credential
+     *
+     * The WebAuthn credential JSON (base64url for binary fields)
+     */
+    credential: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * PasskeyOut
+ */
+export type PasskeyOut = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Last Used At
+     */
+    last_used_at: string | null;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * PasskeyRegisterIn
+ */
+export type PasskeyRegisterIn = {
+    /**
+     * Credential
+     *
+     * The WebAuthn credential JSON (base64url for binary fields)
+     */
+    credential: {
+        [key: string]: unknown;
+    };
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * PasskeyRenameIn
+ */
+export type PasskeyRenameIn = {
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
  * ProfileUpdate
  */
 export type ProfileUpdate = {
@@ -565,6 +633,10 @@ export type PublicConfig = {
      * Auth Cookie Refresh
      */
     auth_cookie_refresh: boolean;
+    /**
+     * Passkeys
+     */
+    passkeys: boolean;
     /**
      * User Mgmt Enabled
      */
@@ -884,6 +956,22 @@ export type VerifyIn = {
 export type AppsApiAppAuthAccountSchemasStepUpIn = {
     /**
      * Code
+     */
+    code?: string | null;
+    /**
+     * Password
+     */
+    password: string;
+};
+
+/**
+ * StepUpIn
+ */
+export type AppsApiAppAuthPasskeySchemasStepUpIn = {
+    /**
+     * Code
+     *
+     * A current TOTP or recovery code, when a second factor is on
      */
     code?: string | null;
     /**
@@ -1627,6 +1715,345 @@ export type AuthTotpSetupResponses = {
 };
 
 export type AuthTotpSetupResponse = AuthTotpSetupResponses[keyof AuthTotpSetupResponses];
+
+export type AuthListPasskeysData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/passkeys';
+};
+
+export type AuthListPasskeysErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type AuthListPasskeysError = AuthListPasskeysErrors[keyof AuthListPasskeysErrors];
+
+export type AuthListPasskeysResponses = {
+    /**
+     * Response Auth List Passkeys
+     *
+     * Successful Response
+     */
+    200: Array<PasskeyOut>;
+};
+
+export type AuthListPasskeysResponse = AuthListPasskeysResponses[keyof AuthListPasskeysResponses];
+
+export type AuthPasskeyLoginOptionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/passkeys/login/options';
+};
+
+export type AuthPasskeyLoginOptionsErrors = {
+    /**
+     * Bad request: passkeys unavailable (IP-address public URL, passkeys_unavailable), a refused passkey (passkey_invalid), or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type AuthPasskeyLoginOptionsError = AuthPasskeyLoginOptionsErrors[keyof AuthPasskeyLoginOptionsErrors];
+
+export type AuthPasskeyLoginOptionsResponses = {
+    /**
+     * Response Auth Passkey Login Options
+     *
+     * Successful Response
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type AuthPasskeyLoginOptionsResponse = AuthPasskeyLoginOptionsResponses[keyof AuthPasskeyLoginOptionsResponses];
+
+export type AuthPasskeyLoginVerifyData = {
+    body: PasskeyLoginIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/passkeys/login/verify';
+};
+
+export type AuthPasskeyLoginVerifyErrors = {
+    /**
+     * Bad request: passkeys unavailable (IP-address public URL, passkeys_unavailable), a refused passkey (passkey_invalid), or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Unknown passkey, bad signature, or a used or expired challenge
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Too many failed sign-ins from this client (Retry-After)
+     */
+    429: ErrorOut;
+};
+
+export type AuthPasskeyLoginVerifyError = AuthPasskeyLoginVerifyErrors[keyof AuthPasskeyLoginVerifyErrors];
+
+export type AuthPasskeyLoginVerifyResponses = {
+    /**
+     * Successful Response
+     */
+    200: TokenOut;
+};
+
+export type AuthPasskeyLoginVerifyResponse = AuthPasskeyLoginVerifyResponses[keyof AuthPasskeyLoginVerifyResponses];
+
+export type AuthPasskeyRegisterOptionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/passkeys/register/options';
+};
+
+export type AuthPasskeyRegisterOptionsErrors = {
+    /**
+     * Bad request: passkeys unavailable (IP-address public URL, passkeys_unavailable), a refused passkey (passkey_invalid), or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type AuthPasskeyRegisterOptionsError = AuthPasskeyRegisterOptionsErrors[keyof AuthPasskeyRegisterOptionsErrors];
+
+export type AuthPasskeyRegisterOptionsResponses = {
+    /**
+     * Response Auth Passkey Register Options
+     *
+     * Successful Response
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type AuthPasskeyRegisterOptionsResponse = AuthPasskeyRegisterOptionsResponses[keyof AuthPasskeyRegisterOptionsResponses];
+
+export type AuthPasskeyRegisterVerifyData = {
+    body: PasskeyRegisterIn;
+    path?: never;
+    query?: never;
+    url: '/api/auth/passkeys/register/verify';
+};
+
+export type AuthPasskeyRegisterVerifyErrors = {
+    /**
+     * Bad request: passkeys unavailable (IP-address public URL, passkeys_unavailable), a refused passkey (passkey_invalid), or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type AuthPasskeyRegisterVerifyError = AuthPasskeyRegisterVerifyErrors[keyof AuthPasskeyRegisterVerifyErrors];
+
+export type AuthPasskeyRegisterVerifyResponses = {
+    /**
+     * Successful Response
+     */
+    201: PasskeyOut;
+};
+
+export type AuthPasskeyRegisterVerifyResponse = AuthPasskeyRegisterVerifyResponses[keyof AuthPasskeyRegisterVerifyResponses];
+
+export type AuthDeletePasskeyData = {
+    body: AppsApiAppAuthPasskeySchemasStepUpIn;
+    path: {
+        /**
+         * Passkey Id
+         */
+        passkey_id: string;
+    };
+    query?: never;
+    url: '/api/auth/passkeys/{passkey_id}';
+};
+
+export type AuthDeletePasskeyErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+    /**
+     * Too many wrong passwords (Retry-After)
+     */
+    429: ErrorOut;
+    /**
+     * Every password-hashing slot is busy (Retry-After)
+     */
+    503: ErrorOut;
+};
+
+export type AuthDeletePasskeyError = AuthDeletePasskeyErrors[keyof AuthDeletePasskeyErrors];
+
+export type AuthDeletePasskeyResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AuthDeletePasskeyResponse = AuthDeletePasskeyResponses[keyof AuthDeletePasskeyResponses];
+
+export type AuthRenamePasskeyData = {
+    body: PasskeyRenameIn;
+    path: {
+        /**
+         * Passkey Id
+         */
+        passkey_id: string;
+    };
+    query?: never;
+    url: '/api/auth/passkeys/{passkey_id}';
+};
+
+export type AuthRenamePasskeyErrors = {
+    /**
+     * Bad request: invalid token or cursor, or two refresh_token/csrftoken cookies
+     */
+    400: ErrorOut;
+    /**
+     * Not signed in, or the token is invalid, expired, revoked or reused
+     */
+    401: ErrorOut;
+    /**
+     * Origin not allowed, CSRF check failed (cookie mode) or email not verified
+     */
+    403: ErrorOut;
+    /**
+     * Not found, or the feature is disabled
+     */
+    404: ErrorOut;
+    /**
+     * Request body too large
+     */
+    413: ErrorOut;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorOut;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorOut;
+};
+
+export type AuthRenamePasskeyError = AuthRenamePasskeyErrors[keyof AuthRenamePasskeyErrors];
+
+export type AuthRenamePasskeyResponses = {
+    /**
+     * Successful Response
+     */
+    200: PasskeyOut;
+};
+
+export type AuthRenamePasskeyResponse = AuthRenamePasskeyResponses[keyof AuthRenamePasskeyResponses];
 
 export type AuthChangePasswordData = {
     body: ChangePasswordIn;
