@@ -6,6 +6,8 @@ import { ResetPasswordPage } from '../features/auth/components/ResetPasswordPage
 import { SignInPage } from '../features/auth/components/SignInPage';
 import { SignUpPage } from '../features/auth/components/SignUpPage';
 import { VerifyPage } from '../features/auth/components/VerifyPage';
+import { ConfirmEmailPage } from '../features/security/components/ConfirmEmailPage';
+import { SecurityPage } from '../features/security/components/SecurityPage';
 import { EntryEditorPage } from '../features/entries/components/EntryEditorPage';
 import { JournalPage } from '../features/entries/components/JournalPage';
 import { DevicesPage } from '../features/sessions/components/DevicesPage';
@@ -20,6 +22,7 @@ export const router = createBrowserRouter([
   { path: '/verify', element: <VerifyPage /> },
   { path: '/forgot-password', element: <ForgotPasswordPage /> },
   { path: '/reset-password', element: <ResetPasswordPage /> },
+  { path: '/confirm-email', element: <ConfirmEmailPage /> },
   {
     element: <AppShell />,
     children: [
@@ -28,6 +31,7 @@ export const router = createBrowserRouter([
       { path: 'entries/:entryId', element: <EntryEditorPage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'settings/devices', element: <DevicesPage /> },
+      { path: 'settings/security', element: <SecurityPage /> },
     ],
   },
   { path: '*', element: <NotFoundPage /> },

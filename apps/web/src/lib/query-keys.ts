@@ -22,6 +22,11 @@ export const queryKeys = {
     detail: (id: string) => ['entries', 'detail', id] as const,
   },
   tags: ['tags'] as const,
+  security: {
+    mfa: ['security', 'mfa'] as const,
+    passkeys: ['security', 'passkeys'] as const,
+    activity: ['security', 'activity'] as const,
+  },
 };
 
 /** After entries changed in bulk (an import): every entry query and the tag list. */
