@@ -19,14 +19,19 @@ export function useMfaStatus() {
   return useQuery({
     queryKey: queryKeys.security.mfa,
     queryFn: async () => (await api.authMfaStatus()).data,
+    staleTime: 0,
   });
 }
 
-/** After a second-factor change: its status and the activity log are stale. */
+/**
+ * After a second-factor change: its status and the activity log are stale. Not awaited by
+ * the mutation, so the caller's own onSuccess (showing the new recovery codes) runs before
+ * the refetched status re-renders the section.
+ */
 function useInvalidateSecurity() {
   const queryClient = useQueryClient();
   return () =>
-    Promise.all([
+    void Promise.all([
       queryClient.invalidateQueries({ queryKey: queryKeys.security.mfa }),
       queryClient.invalidateQueries({ queryKey: queryKeys.security.activity }),
       queryClient.invalidateQueries({ queryKey: queryKeys.sessions }),
@@ -72,13 +77,14 @@ export function usePasskeys(enabled: boolean) {
     queryKey: queryKeys.security.passkeys,
     queryFn: async () => (await api.authListPasskeys()).data,
     enabled,
+    staleTime: 0,
   });
 }
 
 function useInvalidatePasskeys() {
   const queryClient = useQueryClient();
   return () =>
-    Promise.all([
+    void Promise.all([
       queryClient.invalidateQueries({ queryKey: queryKeys.security.passkeys }),
       queryClient.invalidateQueries({ queryKey: queryKeys.security.mfa }),
       queryClient.invalidateQueries({ queryKey: queryKeys.security.activity }),

@@ -115,7 +115,15 @@ function ScanAndConfirm({
 
 type OnAction = 'regenerate' | 'disable';
 
-function WhenOn({ status, onCodes }: { status: MfaStatusOut; onCodes: (codes: string[]) => void }) {
+function WhenOn({
+  status,
+  onCodes,
+  onOff,
+}: {
+  status: MfaStatusOut;
+  onCodes: (codes: string[]) => void;
+  onOff: (detail: string) => void;
+}) {
   const [action, setAction] = useState<OnAction | null>(null);
   const stepUp = useStepUp(true);
   const regenerate = useRegenerateRecoveryCodes();
@@ -140,7 +148,7 @@ function WhenOn({ status, onCodes }: { status: MfaStatusOut; onCodes: (codes: st
         },
       });
     } else if (action === 'disable') {
-      disable.mutate(stepUp.value, { onSuccess: () => choose(null) });
+      disable.mutate(stepUp.value, { onSuccess: (data) => onOff(data.detail) });
     }
   }
 
@@ -189,7 +197,6 @@ function WhenOn({ status, onCodes }: { status: MfaStatusOut; onCodes: (codes: st
           </Button>
         </div>
       )}
-      {disable.isSuccess ? <Alert kind="success">{disable.data.detail}</Alert> : null}
     </>
   );
 }
@@ -200,6 +207,7 @@ export function TwoStepSection() {
   const [setup, setSetup] = useState<TotpSetupOut | null>(null);
   const [starting, setStarting] = useState(false);
   const [codes, setCodes] = useState<string[] | null>(null);
+  const [offNotice, setOffNotice] = useState<string | null>(null);
 
   let body;
   if (codes) {
@@ -208,8 +216,6 @@ export function TwoStepSection() {
     body = <ErrorState error={status.error} onRetry={() => void status.refetch()} />;
   } else if (status.isPending) {
     body = <p className="muted">Loading…</p>;
-  } else if (status.data.totp) {
-    body = <WhenOn status={status.data} onCodes={setCodes} />;
   } else if (setup) {
     body = (
       <ScanAndConfirm
@@ -219,6 +225,17 @@ export function TwoStepSection() {
           setCodes(fresh);
         }}
         onCancel={() => setSetup(null)}
+      />
+    );
+  } else if (status.data.totp) {
+    body = (
+      <WhenOn
+        status={status.data}
+        onCodes={setCodes}
+        onOff={(detail) => {
+          setOffNotice(detail);
+          void status.refetch();
+        }}
       />
     );
   } else if (starting) {
@@ -233,11 +250,19 @@ export function TwoStepSection() {
   } else {
     body = (
       <>
+        {offNotice ? <Alert kind="success">{offNotice}</Alert> : null}
         <p>
-          <span className="badge">Off</span> Add a second step to signing in: a code from an
-          authenticator app on your phone.
+          <span className="badge badge-off">Off</span> Add a second step to signing in: a code from
+          an authenticator app on your phone.
         </p>
-        <Button onClick={() => setStarting(true)}>Set up an authenticator app</Button>
+        <Button
+          onClick={() => {
+            setOffNotice(null);
+            setStarting(true);
+          }}
+        >
+          Set up an authenticator app
+        </Button>
       </>
     );
   }
