@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
 
+import './sign-in-extras.css';
+
 import { Alert } from '../../../components/ui/Alert';
 import { AuthCard } from '../../../components/ui/AuthCard';
 import { Button } from '../../../components/ui/Button';
@@ -82,6 +84,7 @@ export function MfaStep({
             label="6-digit code"
             hint="Open your authenticator app and type the code it shows for Journal."
             name="code"
+            className="otp-input"
             inputMode="numeric"
             autoComplete="one-time-code"
             pattern="[0-9]{6}"

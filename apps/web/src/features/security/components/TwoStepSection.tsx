@@ -93,6 +93,7 @@ function ScanAndConfirm({
       {confirm.isError ? <Alert>{errorMessage(confirm.error)}</Alert> : null}
       <Field
         label="6-digit code"
+        className="otp-input"
         inputMode="numeric"
         autoComplete="one-time-code"
         pattern="[0-9]{6}"
