@@ -70,6 +70,7 @@ export default defineConfig({
         'offline.spec.ts',
         'drafts.spec.ts',
         'security-mfa.spec.ts',
+        'security-account.spec.ts',
       ],
       use: {
         ...devices['Desktop Chrome'],
@@ -86,6 +87,7 @@ export default defineConfig({
         'devices.spec.ts',
         'offline.spec.ts',
         'security-mfa.spec.ts',
+        'security-account.spec.ts',
       ],
       use: {
         ...devices['Desktop Chrome'],

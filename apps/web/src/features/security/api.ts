@@ -6,6 +6,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 
 import { api, authClient } from '../../lib/api-client';
 import { queryKeys } from '../../lib/query-keys';
+import { leaveTo } from './leave';
 
 /** The step-up every sensitive change asks for: the password, and a code when TOTP is on. */
 export type StepUp = { password: string; code?: string };
@@ -155,7 +156,11 @@ export function useConfirmEmail() {
   });
 }
 
-/** Deletes the account, then forgets it here: no query data of it survives either. */
+/**
+ * Deletes the account, then leaves with a full page load to the sign-in page and forgets
+ * the session here and in the other tabs: nothing of the account stays in memory. (Done
+ * here, not by the caller: signing out unmounts the page that asked.)
+ */
 export function useDeleteAccount() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -163,6 +168,7 @@ export function useDeleteAccount() {
       await api.authDeleteAccount({ body: stepUpBody(stepUp) });
     },
     onSuccess: () => {
+      leaveTo('/signin?deleted=1');
       authClient.forgetSession();
       queryClient.clear();
     },

@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
 
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -66,7 +65,6 @@ export function ChangeEmailSection() {
 
 /** Settings → Security → Delete account: typed confirmation and step-up, then signed out. */
 export function DeleteAccountSection() {
-  const navigate = useNavigate();
   const status = useMfaStatus();
   const stepUp = useStepUp(status.data?.totp ?? false);
   const [typed, setTyped] = useState('');
@@ -75,9 +73,7 @@ export function DeleteAccountSection() {
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (!deleteConfirmed(typed)) return;
-    remove.mutate(stepUp.value, {
-      onSuccess: () => navigate('/signin?deleted=1', { replace: true }),
-    });
+    remove.mutate(stepUp.value);
   }
 
   return (

@@ -1,7 +1,7 @@
 // Settings → Security against a faked server: turning on two-step sign-in shows a locally
 // drawn QR code and the key, then the recovery codes once; deleting the account signs out.
 import { QueryClientProvider } from '@tanstack/react-query';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -51,6 +51,9 @@ async function renderPage(component: 'TwoStepSection' | 'DeleteAccountSection') 
   );
   return router;
 }
+
+const left: string[] = [];
+vi.mock('../leave', () => ({ leaveTo: (path: string) => left.push(path) }));
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -134,12 +137,12 @@ describe('two-step sign-in settings', () => {
 });
 
 describe('delete account', () => {
-  it('needs the typed phrase and the password, then signs out to the sign-in page', async () => {
+  it('needs the typed phrase and the password, then signs out and leaves the page', async () => {
     const sent = fakeServer({
       'GET /api/auth/mfa': () => json(200, { totp: false, recovery_codes_left: 0, passkeys: 0 }),
       'DELETE /api/auth/me': () => new Response(null, { status: 204 }),
     });
-    const router = await renderPage('DeleteAccountSection');
+    await renderPage('DeleteAccountSection');
     const { authClient } = await import('../../../lib/api-client');
     const submit = (await screen.findByRole('button', {
       name: 'Delete my account',
@@ -152,8 +155,7 @@ describe('delete account', () => {
     });
     expect(submit.disabled).toBe(false);
     fireEvent.click(submit);
-    await screen.findByText('Sign-in page');
-    expect(router.state.location.search).toBe('?deleted=1');
+    await waitFor(() => expect(left).toEqual(['/signin?deleted=1']));
     expect(sent.find((s) => s.method === 'DELETE')!.body).toEqual({ password: 'pw' });
     expect(authClient.getState().status).toBe('signedOut');
   });
