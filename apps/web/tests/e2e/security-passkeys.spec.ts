@@ -7,6 +7,23 @@ import { expect, test, type Page } from '@playwright/test';
 import { mailedLink, pathOf, signUp, uniqueEmail } from './fixtures';
 
 const PASSWORD = 'keys-without-passwords';
+const SHOTS = process.env.E2E_SHOTS_DIR ?? '/work/shots';
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const width of [1280, 390]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      await page.screenshot({
+        path: `${SHOTS}/security-${name}-${width}-${scheme}.png`,
+        fullPage: true,
+      });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
 
 async function virtualAuthenticator(page: Page): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
@@ -48,10 +65,12 @@ test('add, rename, sign in with and remove a passkey', async ({ page }) => {
   await section.getByLabel('Passkey name').fill('Work laptop');
   await section.getByRole('button', { name: 'Save name' }).click();
   await expect(list).toContainText('Work laptop');
+  await shoot(page, 'passkeys');
 
   // Passkey-only sign-in: no email, no password, no second step.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await shoot(page, 'signin-passkey');
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expect(page.getByRole('heading', { name: 'Security', level: 1 })).toBeVisible();
   await expect(list).not.toContainText('never used');
