@@ -11,7 +11,8 @@ DIST="apps/web/dist-e2e-${PORT}"
 rm -rf "$DATA" && mkdir -p "$DATA"
 export JOURNAL_DATABASE_URL="sqlite:///${DATA}/journal.db"
 export JOURNAL_SECRET_KEY_FILE="${DATA}/secret_key"
-export JOURNAL_PUBLIC_URL="http://127.0.0.1:${PORT}"
+# E2E_PUBLIC_HOST=localhost for the passkey project: browsers refuse an IP address as RP ID.
+export JOURNAL_PUBLIC_URL="http://${E2E_PUBLIC_HOST:-127.0.0.1}:${PORT}"
 export JOURNAL_WEB_DIST="$DIST"
 export JOURNAL_SMTP_HOST=127.0.0.1
 export JOURNAL_SMTP_PORT="${E2E_SMTP_PORT:-8725}"

@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const FEATURES = ['auth', 'entries', 'insights', 'sessions', 'settings'];
+const FEATURES = ['auth', 'entries', 'insights', 'security', 'sessions', 'settings'];
 
 // Features never import each other (direction: app -> features -> lib/components).
 const featureBoundaries = FEATURES.map((feature) => ({

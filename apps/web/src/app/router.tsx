@@ -6,6 +6,8 @@ import { ResetPasswordPage } from '../features/auth/components/ResetPasswordPage
 import { SignInPage } from '../features/auth/components/SignInPage';
 import { SignUpPage } from '../features/auth/components/SignUpPage';
 import { VerifyPage } from '../features/auth/components/VerifyPage';
+import { ConfirmEmailPage } from '../features/security/components/ConfirmEmailPage';
+import { SecurityPage } from '../features/security/components/SecurityPage';
 import { EntryEditorPage } from '../features/entries/components/EntryEditorPage';
 import { EntryPage } from '../features/entries/components/EntryPage';
 import { JournalPage } from '../features/entries/components/JournalPage';
@@ -23,6 +25,7 @@ export const router = createBrowserRouter([
   { path: '/verify', element: <VerifyPage /> },
   { path: '/forgot-password', element: <ForgotPasswordPage /> },
   { path: '/reset-password', element: <ResetPasswordPage /> },
+  { path: '/confirm-email', element: <ConfirmEmailPage /> },
   {
     element: <AppShell />,
     children: [
@@ -34,6 +37,7 @@ export const router = createBrowserRouter([
       { path: 'stats', element: <StatsPage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'settings/devices', element: <DevicesPage /> },
+      { path: 'settings/security', element: <SecurityPage /> },
     ],
   },
   { path: '*', element: <NotFoundPage /> },

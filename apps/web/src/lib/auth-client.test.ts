@@ -324,3 +324,97 @@ describe('readCookie', () => {
     expect(readCookie('missing', 'a=1')).toBeNull();
   });
 });
+
+describe('two-step sign-in', () => {
+  const MFA = { mfa_required: true, mfa_token: 'ticket-1', methods: ['totp', 'recovery_code'] };
+
+  it('login answers the challenge and stays signed out until the code step succeeds', async () => {
+    document.cookie = 'csrftoken=n.s; path=/';
+    const server = fakeServer({
+      'GET /api/config': () => json(200, { auth_cookie_refresh: true }),
+      'POST /api/auth/refresh': () => json(401, { code: 'not_authenticated' }),
+      'POST /api/auth/login': () => json(200, MFA),
+      'POST /api/auth/login/mfa': (call) =>
+        JSON.parse(call.body).code === '123456'
+          ? json(200, { access_token: 'a1', expires_in: 900 })
+          : json(401, { code: 'mfa_invalid', detail: 'That code is not right.' }),
+    });
+    const { auth } = makeClient(server);
+    await auth.init();
+    const challenge = await auth.login('a@example.com', 'pw');
+    expect(challenge).toEqual({ mfaToken: 'ticket-1', methods: ['totp', 'recovery_code'] });
+    expect(auth.getState().status).toBe('signedOut');
+    expect(auth.token).toBeNull();
+
+    const wrong = await auth.loginMfa(challenge!, '000000').catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(ApiError);
+    expect((wrong as ApiError).code).toBe('mfa_invalid');
+    expect(auth.getState().status).toBe('signedOut');
+    // A wrong code is an answer, not an expired session: no refresh attempt in between.
+    expect(server.calls.filter((c) => c.path === '/api/auth/refresh')).toHaveLength(1);
+
+    await auth.loginMfa(challenge!, ' 123456 ');
+    const step = server.calls.at(-1)!;
+    expect(JSON.parse(step.body)).toEqual({ mfa_token: 'ticket-1', code: '123456' });
+    expect(step.headers.get('X-CSRF-Token')).toBe('n.s');
+    expect(step.credentials).toBe('include');
+    expect(auth.getState()).toEqual({ status: 'signedIn', mode: 'cookie' });
+    expect(auth.token).toBe('a1');
+    expect(localStorage.length).toBe(0);
+    expect(sessionStorage.length).toBe(0);
+  });
+
+  it('in body mode the code step stores the refresh token like a plain sign-in', async () => {
+    const server = fakeServer({
+      'GET /api/config': () => json(200, { auth_cookie_refresh: false }),
+      'POST /api/auth/login': () => json(200, MFA),
+      'POST /api/auth/login/mfa': () =>
+        json(200, { access_token: 'a1', refresh_token: 'r1', expires_in: 900 }),
+    });
+    const { auth } = makeClient(server, false);
+    await auth.init();
+    const challenge = await auth.login('a@example.com', 'pw');
+    expect(localStorage.getItem(REFRESH_STORAGE_KEY)).toBeNull();
+    await auth.loginMfa(challenge!, 'abcd-efgh');
+    expect(localStorage.getItem(REFRESH_STORAGE_KEY)).toBe('r1');
+    expect(auth.getState().status).toBe('signedIn');
+  });
+
+  it('a password sign-in without a second factor resolves null and signs in', async () => {
+    const server = fakeServer({
+      'POST /api/auth/login': () => json(200, { access_token: 'a1', expires_in: 900 }),
+    });
+    const { auth } = makeClient(server);
+    expect(await auth.login('a@example.com', 'pw')).toBeNull();
+    expect(auth.getState().status).toBe('signedIn');
+  });
+
+  it('passkey sign-in sends the challenge id and credential and signs in', async () => {
+    const server = fakeServer({
+      'POST /api/auth/passkeys/login/verify': () =>
+        json(200, { access_token: 'pk', expires_in: 900 }),
+    });
+    const { auth } = makeClient(server);
+    await auth.loginWithPasskey('c-1', { id: 'cred', type: 'public-key' });
+    expect(JSON.parse(server.calls.at(-1)!.body)).toEqual({
+      challenge_id: 'c-1',
+      credential: { id: 'cred', type: 'public-key' },
+    });
+    expect(auth.token).toBe('pk');
+  });
+
+  it('forgetSession signs out locally and clears the stored refresh token', async () => {
+    const server = fakeServer({
+      'GET /api/config': () => json(200, { auth_cookie_refresh: false }),
+      'POST /api/auth/login': () =>
+        json(200, { access_token: 'a1', refresh_token: 'r1', expires_in: 900 }),
+    });
+    const { auth } = makeClient(server, false);
+    await auth.init();
+    await auth.login('a@example.com', 'pw');
+    auth.forgetSession();
+    expect(auth.getState().status).toBe('signedOut');
+    expect(auth.token).toBeNull();
+    expect(localStorage.getItem(REFRESH_STORAGE_KEY)).toBeNull();
+  });
+});

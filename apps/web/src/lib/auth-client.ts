@@ -17,6 +17,13 @@ import type { Client } from './api/gen/client';
 import type { PublicConfig, TokenOut } from './api/gen/types.gen';
 import { ApiError } from './api-error';
 
+/** What `/login` asks for when the account has a second factor: the code step's ticket. */
+export type MfaChallenge = {
+  /** Opaque, 5 minutes, single use; kept in memory only (never stored). */
+  mfaToken: string;
+  methods: Array<'totp' | 'recovery_code'>;
+};
+
 export type AuthMode = 'cookie' | 'body';
 /** `unreachable`: the session could not be restored because the server did not answer. */
 export type AuthStatus = 'loading' | 'signedIn' | 'signedOut' | 'unreachable';
@@ -35,7 +42,14 @@ const CSRF_HEADER = 'X-CSRF-Token';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REFRESH_PATH = '/api/auth/refresh';
 // Calls whose 401 means "wrong credentials" or "no session", never "refresh and retry".
-const NO_RETRY = new Set(['/api/auth/login', REFRESH_PATH, '/api/auth/logout']);
+const NO_RETRY = new Set([
+  '/api/auth/login',
+  '/api/auth/login/mfa',
+  '/api/auth/passkeys/login/options',
+  '/api/auth/passkeys/login/verify',
+  REFRESH_PATH,
+  '/api/auth/logout',
+]);
 
 export function readCookie(name: string, cookies: string = document.cookie): string | null {
   for (const part of cookies.split(';')) {
@@ -179,19 +193,44 @@ export class AuthClient {
 
   // ---- sign in / out ------------------------------------------------------------------------
 
-  /** Sign in; throws an ApiError (e.g. code `email_not_verified`) when refused. */
-  async login(email: string, password: string): Promise<void> {
+  /**
+   * Sign in with a password. Resolves `null` when signed in, or the second step's challenge
+   * when the account has two-step sign-in on (then call `loginMfa` with a code); throws an
+   * ApiError (e.g. code `email_not_verified`) when refused.
+   */
+  async login(email: string, password: string): Promise<MfaChallenge | null> {
     // The request interceptor adds the CSRF header in cookie mode, sign-in included (the
     // server replaces the pre-sign-in token with one bound to the new session).
     const { data } = await sdk.authLogin({ client: this.client, body: { email, password } });
-    if ('mfa_token' in data) {
-      // The second step (POST /login/mfa with a code) has no screen yet: say so plainly.
-      throw new ApiError(401, {
-        code: 'mfa_required',
-        detail: 'This account uses two-step verification, which this app cannot ask for yet.',
-      });
-    }
+    if ('mfa_token' in data) return { mfaToken: data.mfa_token, methods: data.methods };
     this.adopt(data);
+    return null;
+  }
+
+  /**
+   * The second step: a 6-digit TOTP code or a recovery code for the challenge `login` gave.
+   * A wrong code throws an ApiError with code `mfa_invalid` (the challenge dies after 5).
+   */
+  async loginMfa(challenge: MfaChallenge, code: string): Promise<void> {
+    const { data } = await sdk.authLoginMfa({
+      client: this.client,
+      body: { mfa_token: challenge.mfaToken, code: code.trim() },
+    });
+    this.adopt(data);
+  }
+
+  /** Passkey sign-in: the authenticator's answer to `/passkeys/login/options` (no MFA step). */
+  async loginWithPasskey(challengeId: string, credential: Record<string, unknown>): Promise<void> {
+    const { data } = await sdk.authPasskeyLoginVerify({
+      client: this.client,
+      body: { challenge_id: challengeId, credential },
+    });
+    this.adopt(data);
+  }
+
+  /** The account is gone (deleted): forget the session here and in the other tabs. */
+  forgetSession(): void {
+    this.signOutLocally();
   }
 
   /** End the session on the server if it answers, and always here. */

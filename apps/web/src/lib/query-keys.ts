@@ -27,6 +27,11 @@ export const queryKeys = {
   calendar: (month: string) => ['entries', 'calendar', month] as const,
   onThisDay: (date: string) => ['entries', 'on-this-day', date] as const,
   stats: ['entries', 'stats'] as const,
+  security: {
+    mfa: ['security', 'mfa'] as const,
+    passkeys: ['security', 'passkeys'] as const,
+    activity: ['security', 'activity'] as const,
+  },
 };
 
 /** After entries changed in bulk (an import): every entry query and the tag list. */

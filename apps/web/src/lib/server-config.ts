@@ -13,3 +13,13 @@ export function useUserMgmtEnabled(): boolean {
   });
   return env.userMgmtEnabled && config.data?.user_mgmt_enabled !== false;
 }
+
+/** Passkeys show only when the server offers them (a non-IP public URL) and the browser can. */
+export function usePasskeysAvailable(): boolean {
+  const config = useQuery({
+    queryKey: queryKeys.config,
+    queryFn: loadServerConfig,
+    staleTime: Infinity,
+  });
+  return config.data?.passkeys === true && typeof window.PublicKeyCredential === 'function';
+}

@@ -1,11 +1,38 @@
+import {
+  startAuthentication,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/browser';
 import { useMutation } from '@tanstack/react-query';
 
 import { api, authClient, type RegisterIn } from '../../lib/api-client';
+import type { MfaChallenge } from '../../lib/auth-client';
 
+/** Resolves the second step's challenge when the account has two-step sign-in on. */
 export function useSignIn() {
   return useMutation({
     mutationFn: ({ email, password }: { email: string; password: string }) =>
       authClient.login(email, password),
+  });
+}
+
+export function useMfaSignIn() {
+  return useMutation({
+    mutationFn: ({ challenge, code }: { challenge: MfaChallenge; code: string }) =>
+      authClient.loginMfa(challenge, code),
+  });
+}
+
+/** Options from the server, the browser's passkey prompt, then the verify step. */
+export function usePasskeySignIn() {
+  return useMutation({
+    mutationFn: async () => {
+      const { data } = await api.authPasskeyLoginOptions();
+      const { challenge_id: challengeId, ...options } = data as Record<string, unknown>;
+      const credential = await startAuthentication({
+        optionsJSON: options as unknown as PublicKeyCredentialRequestOptionsJSON,
+      });
+      await authClient.loginWithPasskey(String(challengeId), { ...credential });
+    },
   });
 }
 

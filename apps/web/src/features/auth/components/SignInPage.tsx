@@ -6,9 +6,12 @@ import { AuthCard } from '../../../components/ui/AuthCard';
 import { Button } from '../../../components/ui/Button';
 import { Field } from '../../../components/ui/Field';
 import { ApiError, errorMessage } from '../../../lib/api-error';
+import type { MfaChallenge } from '../../../lib/auth-client';
 import { useAuth } from '../../../lib/use-auth';
 import { useUserMgmtEnabled } from '../../../lib/server-config';
 import { useSignIn } from '../api';
+import { MfaStep } from './MfaStep';
+import { PasskeySignIn } from './PasskeySignIn';
 
 /** Only same-app paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string | null): string {
@@ -24,14 +27,32 @@ export function SignInPage() {
   const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const signIn = useSignIn();
+  // Set when the password was right and the account asks for a second factor.
+  const [challenge, setChallenge] = useState<MfaChallenge | null>(null);
   const next = safeNext(params.get('next'));
   const unverified = signIn.error instanceof ApiError && signIn.error.code === 'email_not_verified';
 
   if (status === 'signedIn') return <Navigate to={next} replace />;
 
+  const done = () => navigate(next, { replace: true });
+
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    signIn.mutate({ email, password }, { onSuccess: () => navigate(next, { replace: true }) });
+    signIn.mutate({ email, password }, { onSuccess: (mfa) => (mfa ? setChallenge(mfa) : done()) });
+  }
+
+  if (challenge) {
+    return (
+      <MfaStep
+        challenge={challenge}
+        onDone={done}
+        onRestart={() => {
+          setChallenge(null);
+          setPassword('');
+          signIn.reset();
+        }}
+      />
+    );
   }
 
   return (
@@ -45,6 +66,9 @@ export function SignInPage() {
             This device was signed out (from another device, or after a password change). Sign in
             again to continue.
           </Alert>
+        ) : null}
+        {params.get('deleted') ? (
+          <Alert kind="success">Your account and your journal are deleted. Goodbye.</Alert>
         ) : null}
         {params.get('reset') ? (
           <Alert kind="success">Your password is changed. Sign in with the new one.</Alert>
@@ -82,6 +106,7 @@ export function SignInPage() {
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </Button>
       </form>
+      <PasskeySignIn onDone={done} />
       {selfService ? (
         <p className="auth-links">
           <Link to="/forgot-password">Forgot your password?</Link>

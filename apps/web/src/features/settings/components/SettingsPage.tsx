@@ -145,6 +145,10 @@ export function SettingsPage() {
           <Link to="/settings/devices">Devices</Link>: see where you are signed in and sign devices
           out.
         </p>
+        <p>
+          <Link to="/settings/security">Security</Link>: two-step sign-in, passkeys, recent
+          activity, email address, delete account.
+        </p>
       </nav>
       <Profile />
       <PasswordForm />
