@@ -53,6 +53,9 @@ class UserSession(Base):
     revoke_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     ip: Mapped[str | None] = mapped_column(String(45), nullable=True)
     user_agent: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    # How the user proved who they are: password, password+second_factor or passkey (null
+    # for sessions from before it was recorded).
+    signed_in_with: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class EmailToken(Base):

@@ -48,7 +48,13 @@ def _sliding_expiry(session_created: datetime, now: datetime, settings: Settings
 
 
 def create_session(
-    db: Session, user: User, settings: Settings, *, ip: str | None, user_agent: str | None
+    db: Session,
+    user: User,
+    settings: Settings,
+    *,
+    ip: str | None,
+    user_agent: str | None,
+    signed_in_with: str | None = None,
 ) -> tuple[UserSession, str]:
     now = utcnow()
     session = UserSession(
@@ -59,6 +65,7 @@ def create_session(
         expires_at=_sliding_expiry(now, now, settings),
         ip=ip,
         user_agent=(user_agent or "")[:512] or None,
+        signed_in_with=signed_in_with,
     )
     db.add(session)
     db.flush()

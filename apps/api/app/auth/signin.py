@@ -163,11 +163,12 @@ def start_session(
     """The end of every successful sign-in (password, second step, passkey): a session, a
     new-device notice, its activity event (``method``: how the user proved who they are, the
     provider's name unless told), one commit."""
-    session, refresh = sessions.create_session(db, user, settings, ip=ip, user_agent=user_agent)
-    _queue_new_device_notice(db, settings, user, session)
-    events.record_event(
-        db, user.id, AuthEvent.SIGN_IN, ip=ip, user_agent=user_agent, detail=method or provider
+    how = method or provider
+    session, refresh = sessions.create_session(
+        db, user, settings, ip=ip, user_agent=user_agent, signed_in_with=how
     )
+    _queue_new_device_notice(db, settings, user, session)
+    events.record_event(db, user.id, AuthEvent.SIGN_IN, ip=ip, user_agent=user_agent, detail=how)
     db.commit()
     metrics.login_succeeded(provider)
     return SignedIn(user, session, refresh)

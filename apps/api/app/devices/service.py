@@ -26,6 +26,7 @@ def describe(rows: list[UserSession], current_id: uuid.UUID | None) -> list[Sess
             user_agent=s.user_agent,
             device=device_label(s.user_agent),
             current=s.id == current_id,
+            signed_in_with=s.signed_in_with,
         )
         for s in rows
     ]

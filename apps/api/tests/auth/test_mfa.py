@@ -544,6 +544,19 @@ def test_metrics_count_mfa_failures_and_enrolments(
     assert after[1] - (before[1] or 0.0) >= 1
 
 
+def test_the_devices_list_says_a_session_signed_in_with_a_second_factor(
+    client: TestClient, db: Session, make_user: Callable[..., Any]
+) -> None:
+    alice = enrol(client, db, make_user)
+    answer = finish(
+        client, start_mfa_login(client, alice.email), next_code(db, alice.user_id, alice.secret)
+    )
+    assert answer.status_code == 200, answer.text
+    bearer = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    listed = client.get("/api/auth/sessions", headers=bearer).json()
+    assert {s["signed_in_with"] for s in listed if s["current"]} == {"password+second_factor"}
+
+
 # ---- administration --------------------------------------------------------------------------
 
 

@@ -139,8 +139,11 @@ def test_register_list_rename_then_sign_in_with_the_passkey_alone(
         assert tokens["refresh_token"]
         assert "set-cookie" not in answer.headers
     assert _success_count() == before + 1
-    me = fresh.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    me = fresh.get("/api/auth/me", headers=bearer)
     assert me.json()["email"] == user.email
+    devices = fresh.get("/api/auth/sessions", headers=bearer).json()
+    assert {d["signed_in_with"] for d in devices if d["current"]} == {"passkey"}
     used = client.get("/api/auth/passkeys", headers=headers).json()[0]
     assert used["last_used_at"] is not None
 

@@ -86,7 +86,9 @@ def test_list_shows_both_devices_with_current_right(devices: tuple[Device, Devic
         "user_agent",
         "device",
         "current",
+        "signed_in_with",
     }
+    assert {s["signed_in_with"] for s in listed} == {"password"}
     from_phone = phone.client.get("/api/auth/sessions", headers=phone.headers).json()
     assert {s["device"]: s["current"] for s in from_phone} == {
         "Firefox on macOS": False,

@@ -18,6 +18,16 @@ function relative(iso: string): string {
   return when.format(new Date(iso));
 }
 
+const METHODS: Record<string, string> = {
+  password: 'Signed in with a password',
+  'password+second_factor': 'Signed in with a password and a code',
+  passkey: 'Signed in with a passkey',
+};
+
+export function signedInWith(method: string): string {
+  return METHODS[method] ?? `Signed in with ${method}`;
+}
+
 export function DevicesPage() {
   const sessions = useSessions();
   const revoke = useRevokeSession();
@@ -88,6 +98,9 @@ export function DevicesPage() {
                 <td data-label="Device">
                   <span className="device-name">{session.device}</span>
                   {session.current ? <span className="badge">This device</span> : null}
+                  {session.signed_in_with ? (
+                    <span className="device-method">{signedInWith(session.signed_in_with)}</span>
+                  ) : null}
                 </td>
                 <td data-label="IP address">{session.ip ?? '—'}</td>
                 <td data-label="Signed in">{when.format(new Date(session.created_at))}</td>

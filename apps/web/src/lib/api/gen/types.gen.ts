@@ -730,6 +730,12 @@ export type SessionOut = {
      */
     last_used_at: string;
     /**
+     * Signed In With
+     *
+     * How this session signed in: password, password+second_factor or passkey (null for sessions from before this was recorded)
+     */
+    signed_in_with: string | null;
+    /**
      * User Agent
      */
     user_agent: string | null;
