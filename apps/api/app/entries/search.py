@@ -7,6 +7,7 @@ database-specific and the application touches them only here.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from sqlalchemy import (
@@ -16,7 +17,9 @@ from sqlalchemy import (
     column,
     func,
     literal_column,
+    select,
     table,
+    union,
 )
 
 # Objects the search migration creates that the ORM models do not describe.
@@ -58,50 +61,138 @@ _SQLITE_SCORE: ColumnElement[float] = literal_column(
 )
 
 
-# The FTS row of each SQLite search result, so that its snippet is read by rowid (a seek),
-# not by a second scan of every matching row.
-FTS_ROWID: ColumnElement[int] = literal_column("entries_fts.rowid").label("fts_rowid")
+# The last word is matched as a prefix (results appear while typing) only from this many
+# characters on: a one- or two-letter prefix matches a large part of any vocabulary, and
+# expanding it would cost more than the rest of the search. Shorter, it is a whole word.
+MIN_PREFIX = 3
+
+# Ranking scores at most this many candidates per query (twice over: the newest matches
+# and the newest title matches), so a common word costs the same as a rare one. With fewer
+# matches than that, every match is ranked, exactly as before.
+CANDIDATES = 200
 
 
-def fts5_query(text: str) -> str | None:
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)[:20]
+
+
+def fts5_query(text: str, *, min_prefix: int = 1) -> str | None:
     """User text → a safe FTS5 query: every word quoted (no operators), the last one as a
-    prefix so results appear while typing. None when there is nothing to search for."""
-    words = _WORD.findall(text)[:20]
+    prefix (when at least ``min_prefix`` characters long) so results appear while typing.
+    None when there is nothing to search for."""
+    words = _words(text)
     if not words:
         return None
     quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
+    if len(words[-1]) >= min_prefix:
+        quoted[-1] += "*"
     return " ".join(quoted)
 
 
-def tsquery_terms(text: str) -> str | None:
+def tsquery_terms(text: str, *, min_prefix: int = 1) -> str | None:
     """The same rules for PostgreSQL: words ANDed, the last one a prefix. Only \\w characters
     reach to_tsquery, so its operators cannot be injected."""
-    words = _WORD.findall(text)[:20]
+    words = _words(text)
     if not words:
         return None
-    words[-1] += ":*"
+    if len(words[-1]) >= min_prefix:
+        words[-1] += ":*"
     return " & ".join(words)
 
 
-def apply_search(dialect: str, query: AnySelect, text: str) -> AnySelect | None:
-    """Restrict ``query`` to entries matching ``text``, best match first; None if no words."""
+def owner_token(user_id: uuid.UUID) -> str:
+    """The token of the FTS ``owner`` column for this user's rows (see migration 0011)."""
+    return f"u{user_id.hex}x"
+
+
+def sqlite_match(user_id: uuid.UUID, text: str) -> str | None:
+    """The FTS5 query of a search: this user's rows holding every word."""
+    words = fts5_query(text, min_prefix=MIN_PREFIX)
+    if words is None:
+        return None
+    return f'owner : "{owner_token(user_id)}" AND ({words})'
+
+
+def _sqlite_title_match(user_id: uuid.UUID, text: str) -> str:
+    """This user's rows holding every word (whole words) and one of them in the title."""
+    quoted = [f'"{word}"' for word in _words(text)]
+    return (
+        f'owner : "{owner_token(user_id)}" AND ({" ".join(quoted)}) '
+        f"AND title : ({' OR '.join(quoted)})"
+    )
+
+
+def _pg_title_terms(text: str) -> str:
+    words = _words(text)
+    return f"({' & '.join(words)}) & ({' | '.join(w + ':A' for w in words)})"
+
+
+def ranked(
+    dialect: str, user_id: uuid.UUID, query: AnySelect, text: str
+) -> tuple[AnySelect, tuple[str, ...]] | None:
+    """``query`` (this user's entries, their filters applied) restricted to the entries
+    matching ``text``, best match first, and the names of its columns; None if no words.
+
+    Only a bounded candidate set is scored: the CANDIDATES newest matches, plus the
+    CANDIDATES newest entries holding one of the words (whole) in their title — title
+    matches weigh ten times body matches, so the best-ranked entries are among those. A
+    word held by fewer entries than that is ranked over all of them.
+    The order is then the full score, the newest first among equals."""
+    keys = tuple(str(c.key) for c in query.selected_columns)
     if dialect == "postgresql":
-        terms = tsquery_terms(text)
+        terms = tsquery_terms(text, min_prefix=MIN_PREFIX)
         if terms is None:
             return None
-        tsquery = func.to_tsquery("english", terms)
         vector: ColumnElement[Any] = literal_column("entries.search_vector")
-        return query.where(vector.op("@@")(tsquery)).order_by(
-            func.ts_rank_cd(vector, tsquery).desc()
+        id_column = query.selected_columns["id"]
+
+        def newest(tsquery: ColumnElement[Any]) -> AnySelect:
+            return (
+                query.with_only_columns(id_column)
+                .where(vector.op("@@")(tsquery))
+                .order_by(*_newest(query))
+                .limit(CANDIDATES)
+            )
+
+        tsquery = func.to_tsquery("english", terms)
+        title_query = func.to_tsquery("english", _pg_title_terms(text))
+        candidates = union(newest(tsquery), newest(title_query))
+        return (
+            query.where(id_column.in_(candidates)).order_by(
+                func.ts_rank_cd(vector, tsquery).desc(), *_newest(query)
+            ),
+            keys,
         )
-    match = fts5_query(text)
+    match = sqlite_match(user_id, text)
     if match is None:
         return None
-    # The user's own filters and the match are one join: the score is computed only for
-    # the rows this user can see.
+    fts_rowid: ColumnElement[int] = literal_column("entries_fts.rowid")
+
+    def newest_fts(fts_match: str) -> AnySelect:
+        return (
+            query.add_columns(fts_rowid.label("fts_rowid"), _SQLITE_SCORE.label("score"))
+            .join(_fts, _fts.c.entry_id == literal_column("entries.id"))
+            .where(literal_column("entries_fts").op("MATCH")(fts_match))
+            .order_by(fts_rowid.desc())
+            .limit(CANDIDATES)
+        )
+
+    both = union(
+        select(newest_fts(match).subquery()),
+        select(newest_fts(_sqlite_title_match(user_id, text)).subquery()),
+    ).subquery()
+    columns = [both.c[key] for key in keys]
     return (
-        query.join(_fts, _fts.c.entry_id == literal_column("entries.id"))
-        .where(literal_column("entries_fts").op("MATCH")(match))
-        .order_by(_SQLITE_SCORE.desc())
+        select(*columns, both.c.fts_rowid).order_by(
+            both.c.score.desc(),
+            both.c.entry_date.desc(),
+            both.c.created_at.desc(),
+            both.c.id.desc(),
+        ),
+        (*keys, "fts_rowid"),
     )
+
+
+def _newest(query: AnySelect) -> tuple[ColumnElement[Any], ...]:
+    c = query.selected_columns
+    return (c["entry_date"].desc(), c["created_at"].desc(), c["id"].desc())
