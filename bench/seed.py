@@ -214,7 +214,7 @@ class _SearchIndexDeferred:
                 if "owner" in columns:  # migration 0011: each row carries its owner's token
                     refill = (
                         "INSERT INTO entries_fts(entry_id, title, body, owner) "
-                        "SELECT id, title, body, 'u' || lower(user_id) || 'x' FROM entries"
+                        "SELECT id, title, body, '\u01c0' || lower(user_id) || 'x' FROM entries"
                     )
                 else:
                     refill = (

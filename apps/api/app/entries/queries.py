@@ -10,6 +10,7 @@ service.py on the ORM, in the thread pool. Every statement here is scoped to one
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -124,40 +125,55 @@ async def _search(
     event loop (every other request of the worker) meanwhile. PostgreSQL runs it on the
     asyncio engine, with a plan made for these very words: a generic plan (psycopg
     prepares a statement run often) cannot tell a rare word from a common one."""
-    dialect = reader.engine.dialect.name
-    ranked = search.ranked(dialect, user_id, _filtered(user_id, filters), q)
-    if ranked is None:  # only punctuation: nothing can match
+    found = search.plan(reader.engine.dialect.name, user_id, _filtered(user_id, filters), q)
+    if found is None:  # only punctuation: nothing can match
         return [], None
-    statement, keys = ranked
-    page = statement.offset(offset).limit(limit + 1)
     if reader.async_engine is None:
         rows, items = await anyio.to_thread.run_sync(
-            _sqlite_search, reader.engine, page, keys, limit, user_id, q
+            _sqlite_search, reader.engine, found, offset, limit, user_id, q
         )
     else:
-        rows = await _once_more_if_dropped(lambda: _custom_plan_rows(reader, page))
-        items = _dicts(rows[:limit], keys)
+        rows = await _once_more_if_dropped(lambda: _pg_page(reader, found, offset, limit))
+        items = _dicts(rows[:limit], found.keys)
         await snippets.attach(reader, user_id, items, q)
     next_cursor = cursors.encode_offset(offset + limit) if len(rows) > limit else None
     return items, next_cursor
 
 
+def _page(
+    run: Callable[[AnySelect], list[Any]], found: search.Search, offset: int, limit: int
+) -> list[Any]:
+    """Rows ``offset`` to ``offset + limit`` (one more, to tell whether a page follows) of
+    the candidates, best first, followed by the other matches."""
+    rows = run(found.ranked.offset(offset).limit(limit + 1))
+    if len(rows) > limit:
+        return rows
+    # Past the candidates: where the other matches start in this page.
+    skip = 0 if rows else offset - int(run(found.count)[0][0])
+    return rows + run(found.rest.offset(max(skip, 0)).limit(limit + 1 - len(rows)))
+
+
 def _sqlite_search(
-    engine: Engine, page: AnySelect, keys: tuple[str, ...], limit: int, user_id: uuid.UUID, q: str
+    engine: Engine, found: search.Search, offset: int, limit: int, user_id: uuid.UUID, q: str
 ) -> tuple[list[Any], list[dict[str, Any]]]:
     with engine.connect() as conn:
-        rows = list(conn.execute(page))
-        items = _dicts(rows[:limit], keys)
+        rows = _page(lambda statement: list(conn.execute(statement)), found, offset, limit)
+        items = _dicts(rows[:limit], found.keys)
         snippets.attach_on(conn, user_id, items, q)
     return rows, items
 
 
-async def _custom_plan_rows(reader: Reader, statement: AnySelect) -> list[Any]:
+async def _pg_page(reader: Reader, found: search.Search, offset: int, limit: int) -> list[Any]:
     assert reader.async_engine is not None
     async with reader.async_engine.connect() as aconn:
         await aconn.exec_driver_sql("SET plan_cache_mode = force_custom_plan")
         try:
-            return list(await aconn.execute(statement))
+            rows = list(await aconn.execute(found.ranked.offset(offset).limit(limit + 1)))
+            if len(rows) > limit:
+                return rows
+            skip = 0 if rows else offset - int((await aconn.execute(found.count)).scalar_one())
+            statement = found.rest.offset(max(skip, 0)).limit(limit + 1 - len(rows))
+            return rows + list(await aconn.execute(statement))
         finally:
             await aconn.exec_driver_sql("RESET plan_cache_mode")
 

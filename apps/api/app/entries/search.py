@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -72,8 +73,14 @@ MIN_PREFIX = 3
 CANDIDATES = 200
 
 
+# The first character of every owner token: a letter to the tokenizer, stripped from the
+# words of a query, so no search (not even a prefix) can match an owner column.
+OWNER_MARK = "\u01c0"
+
+
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text)[:20]
+    words = (word.replace(OWNER_MARK, "") for word in _WORD.findall(text))
+    return [word for word in words if word][:20]
 
 
 def fts5_query(text: str, *, min_prefix: int = 1) -> str | None:
@@ -102,7 +109,7 @@ def tsquery_terms(text: str, *, min_prefix: int = 1) -> str | None:
 
 def owner_token(user_id: uuid.UUID) -> str:
     """The token of the FTS ``owner`` column for this user's rows (see migration 0011)."""
-    return f"u{user_id.hex}x"
+    return f"{OWNER_MARK}{user_id.hex}x"
 
 
 def sqlite_match(user_id: uuid.UUID, text: str) -> str | None:
@@ -127,17 +134,26 @@ def _pg_title_terms(text: str) -> str:
     return f"({' & '.join(words)}) & ({' | '.join(w + ':A' for w in words)})"
 
 
-def ranked(
-    dialect: str, user_id: uuid.UUID, query: AnySelect, text: str
-) -> tuple[AnySelect, tuple[str, ...]] | None:
-    """``query`` (this user's entries, their filters applied) restricted to the entries
-    matching ``text``, best match first, and the names of its columns; None if no words.
+@dataclass(frozen=True, slots=True)
+class Search:
+    """The statements of one search (all scoped to the user and filters of ``query``).
 
-    Only a bounded candidate set is scored: the CANDIDATES newest matches, plus the
-    CANDIDATES newest entries holding one of the words (whole) in their title — title
-    matches weigh ten times body matches, so the best-ranked entries are among those. A
-    word held by fewer entries than that is ranked over all of them.
-    The order is then the full score, the newest first among equals."""
+    The full order is: the candidates, best match first (the full score, the newest first
+    among equals), then every other match, newest first. Only the candidates are scored:
+    the CANDIDATES newest matches, plus the CANDIDATES newest entries holding one of the
+    words (whole) in their title; title matches weigh ten times body matches, so the
+    best-ranked entries are among them. Fewer matches than CANDIDATES are all scored.
+    """
+
+    ranked: AnySelect  # the candidates, best first
+    rest: AnySelect  # the other matches, newest first (SQLite: the latest written first)
+    count: AnySelect  # how many candidates
+    keys: tuple[str, ...]  # the names of the columns of ``ranked`` and ``rest``
+
+
+def plan(dialect: str, user_id: uuid.UUID, query: AnySelect, text: str) -> Search | None:
+    """The search of ``text`` within ``query`` (this user's entries, their filters applied);
+    None when ``text`` holds no word."""
     keys = tuple(str(c.key) for c in query.selected_columns)
     if dialect == "postgresql":
         terms = tsquery_terms(text, min_prefix=MIN_PREFIX)
@@ -145,51 +161,62 @@ def ranked(
             return None
         vector: ColumnElement[Any] = literal_column("entries.search_vector")
         id_column = query.selected_columns["id"]
+        tsquery = func.to_tsquery("english", terms)
 
-        def newest(tsquery: ColumnElement[Any]) -> AnySelect:
+        def newest(tsq: ColumnElement[Any]) -> AnySelect:
             return (
                 query.with_only_columns(id_column)
-                .where(vector.op("@@")(tsquery))
+                .where(vector.op("@@")(tsq))
                 .order_by(*_newest(query))
                 .limit(CANDIDATES)
             )
 
-        tsquery = func.to_tsquery("english", terms)
         title_query = func.to_tsquery("english", _pg_title_terms(text))
         candidates = union(newest(tsquery), newest(title_query))
-        return (
-            query.where(id_column.in_(candidates)).order_by(
+        return Search(
+            ranked=query.where(id_column.in_(candidates)).order_by(
                 func.ts_rank_cd(vector, tsquery).desc(), *_newest(query)
             ),
-            keys,
+            rest=query.where(vector.op("@@")(tsquery), id_column.not_in(candidates)).order_by(
+                *_newest(query)
+            ),
+            count=select(func.count()).select_from(candidates.subquery()),
+            keys=keys,
         )
     match = sqlite_match(user_id, text)
     if match is None:
         return None
     fts_rowid: ColumnElement[int] = literal_column("entries_fts.rowid")
 
-    def newest_fts(fts_match: str) -> AnySelect:
+    def matching(fts_match: str) -> AnySelect:
         return (
-            query.add_columns(fts_rowid.label("fts_rowid"), _SQLITE_SCORE.label("score"))
+            query.add_columns(fts_rowid.label("fts_rowid"))
             .join(_fts, _fts.c.entry_id == literal_column("entries.id"))
             .where(literal_column("entries_fts").op("MATCH")(fts_match))
+        )
+
+    def newest_fts(fts_match: str) -> AnySelect:
+        return (
+            matching(fts_match)
+            .add_columns(_SQLITE_SCORE.label("score"))
             .order_by(fts_rowid.desc())
             .limit(CANDIDATES)
         )
 
+    title_match = _sqlite_title_match(user_id, text)
     both = union(
-        select(newest_fts(match).subquery()),
-        select(newest_fts(_sqlite_title_match(user_id, text)).subquery()),
+        select(newest_fts(match).subquery()), select(newest_fts(title_match).subquery())
     ).subquery()
-    columns = [both.c[key] for key in keys]
-    return (
-        select(*columns, both.c.fts_rowid).order_by(
-            both.c.score.desc(),
-            both.c.entry_date.desc(),
-            both.c.created_at.desc(),
-            both.c.id.desc(),
-        ),
-        (*keys, "fts_rowid"),
+    ranked = select(*[both.c[key] for key in keys], both.c.fts_rowid).order_by(
+        both.c.score.desc(), both.c.entry_date.desc(), both.c.created_at.desc(), both.c.id.desc()
+    )
+    main, title = newest_fts(match).subquery(), newest_fts(title_match).subquery()
+    rowids = union(select(main.c.fts_rowid), select(title.c.fts_rowid))
+    return Search(
+        ranked=ranked,
+        rest=matching(match).where(fts_rowid.not_in(rowids)).order_by(fts_rowid.desc()),
+        count=select(func.count()).select_from(rowids.subquery()),
+        keys=(*keys, "fts_rowid"),
     )
 
 

@@ -5,11 +5,12 @@ Revises: 0010
 Create Date: 2026-11-25 19:50:00
 
 SQLite: ``entries_fts`` is rebuilt with a fourth column, ``owner``, holding one token per
-row made from the entry's user id (``u<hex>x``: the trailing ``x`` keeps the porter stemmer
-from touching it), so that a search filters by user inside the FTS query (doclists
-intersected) instead of matching every user's entries and joining them away; and with a
-3-character prefix index, so that a short prefix is one doclist, not a merge of every term
-it starts. PostgreSQL: nothing to change (the search picks its candidates through
+row made from the entry's user id (U+01C0, the hex id, ``x``: the trailing ``x`` keeps the
+porter stemmer from touching it; U+01C0 is a letter no search word can hold, see
+search.py), so that a search filters by user inside the FTS query (doclists intersected)
+instead of matching every user's entries and joining them away; and with a 3-character
+prefix index, so that a short prefix is one doclist, not a merge of every term it starts.
+PostgreSQL: nothing to change (the search picks its candidates through
 ``ix_entries_user_order`` and ranks only those).
 """
 
@@ -30,7 +31,7 @@ _DROP = [
     "DROP TRIGGER IF EXISTS entries_fts_insert",
     "DROP TABLE IF EXISTS entries_fts",
 ]
-# The owner token is apps/api/app/entries/search.py's owner_token(): 'u' || hex || 'x'.
+# The owner token is apps/api/app/entries/search.py's owner_token(): U+01C0, hex, 'x'.
 
 _UP = [
     *_DROP,
@@ -39,15 +40,15 @@ _UP = [
     "tokenize='porter unicode61 remove_diacritics 2', prefix='3')",
     "CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN "
     "INSERT INTO entries_fts(entry_id, title, body, owner) "
-    "VALUES (new.id, new.title, new.body, 'u' || lower(new.user_id) || 'x'); END",
+    "VALUES (new.id, new.title, new.body, '\u01c0' || lower(new.user_id) || 'x'); END",
     "CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN "
     "DELETE FROM entries_fts WHERE entry_id = old.id; END",
     "CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, body, user_id ON entries BEGIN "
     "DELETE FROM entries_fts WHERE entry_id = old.id; "
     "INSERT INTO entries_fts(entry_id, title, body, owner) "
-    "VALUES (new.id, new.title, new.body, 'u' || lower(new.user_id) || 'x'); END",
+    "VALUES (new.id, new.title, new.body, '\u01c0' || lower(new.user_id) || 'x'); END",
     "INSERT INTO entries_fts(entry_id, title, body, owner) "
-    "SELECT id, title, body, 'u' || lower(user_id) || 'x' FROM entries",
+    "SELECT id, title, body, '\u01c0' || lower(user_id) || 'x' FROM entries",
 ]
 
 # Revision 0004's table and triggers, exactly.
