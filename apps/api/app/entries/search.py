@@ -210,7 +210,11 @@ def plan(dialect: str, user_id: uuid.UUID, query: AnySelect, text: str) -> Searc
     ranked = select(*[both.c[key] for key in keys], both.c.fts_rowid).order_by(
         both.c.score.desc(), both.c.entry_date.desc(), both.c.created_at.desc(), both.c.id.desc()
     )
-    main, title = newest_fts(match).subquery(), newest_fts(title_match).subquery()
+    # The same candidates, unscored: the rowids the other matches are told apart by.
+    main, title = (
+        matching(m).order_by(fts_rowid.desc()).limit(CANDIDATES).subquery()
+        for m in (match, title_match)
+    )
     rowids = union(select(main.c.fts_rowid), select(title.c.fts_rowid))
     return Search(
         ranked=ranked,
