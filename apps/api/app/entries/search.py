@@ -33,33 +33,40 @@ _fts = table("entries_fts", column("entry_id", String))
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _matches(column_index: int, column_name: str) -> str:
-    """How many query words (prefixes included) a column of this FTS row holds: highlight()
-    puts one char(1) before each, so the text grows by that many characters."""
-    return (
-        f"(length(highlight(entries_fts, {column_index}, char(1), '')) "
-        f"- length(entries_fts.{column_name}))"
-    )
+# SQLite marks each match with these two characters (noncharacters, which a text rarely
+# holds): the count of marks gives the score, and the marked text gives the snippet of a
+# result without a second query (see snippets.py; a page whose texts hold one of them
+# falls back to markers chosen for that page).
+MARK_OPEN, MARK_CLOSE = "\ufdd0", "\ufdd1"
 
 
-def _saturated(count: str, length_scale: str) -> str:
+def _marked(column_index: int) -> ColumnElement[str]:
+    return func.highlight(literal_column("entries_fts"), column_index, MARK_OPEN, MARK_CLOSE)
+
+
+def _saturated(count: ColumnElement[Any], length_scale: ColumnElement[Any]) -> ColumnElement[Any]:
     # BM25's term-frequency part, count / (count + K) with k1 = 1.2, b = 0.75 and a fixed
     # reference length instead of the corpus average: more matches help, with diminishing
-    # returns. Written 1 - K / (count + K) so that ``count`` (a highlight()) runs once.
-    k = f"(1.2 * (0.25 + 0.75 * {length_scale}))"
-    return f"(1.0 - {k} / ({count} + {k}))"
+    # returns.
+    k = 1.2 * (0.25 + 0.75 * length_scale)
+    return 1.0 - k / (count + k)
 
 
-# SQLite relevance, computed from the row alone. FTS5's bm25() weighs words by statistics
-# over the whole shared table (every user's entries), so a user's order would reveal how
-# many of other users' entries hold a word. Title matches weigh ten times body matches.
-_SQLITE_SCORE: ColumnElement[float] = literal_column(
-    "(10.0 * "
-    + _saturated(_matches(1, "title"), "length(entries_fts.title) / 50.0")
-    + " + "
-    + _saturated(_matches(2, "body"), "length(entries_fts.body) / 2000.0")
-    + ")"
-)
+def _sqlite_score(
+    marked_title: ColumnElement[str],
+    title: ColumnElement[str],
+    marked_body: ColumnElement[str],
+    body: ColumnElement[str],
+) -> ColumnElement[float]:
+    """SQLite relevance, computed from the row alone. FTS5's bm25() weighs words by
+    statistics over the whole shared table (every user's entries), so a user's order would
+    reveal how many of other users' entries hold a word. Title matches weigh ten times body
+    matches. A column's matches are counted from its marked text: two marks per match."""
+    in_title = (func.length(marked_title) - func.length(title)) / 2.0
+    in_body = (func.length(marked_body) - func.length(body)) / 2.0
+    return 10.0 * _saturated(in_title, func.length(title) / 50.0) + _saturated(
+        in_body, func.length(body) / 2000.0
+    )
 
 
 # The last word is matched as a prefix (results appear while typing) only from this many
@@ -195,32 +202,32 @@ def plan(dialect: str, user_id: uuid.UUID, query: AnySelect, text: str) -> Searc
             .where(literal_column("entries_fts").op("MATCH")(fts_match))
         )
 
-    def newest_fts(fts_match: str) -> AnySelect:
-        return (
-            matching(fts_match)
-            .add_columns(_SQLITE_SCORE.label("score"))
-            .order_by(fts_rowid.desc())
-            .limit(CANDIDATES)
+    def marked(statement: AnySelect) -> AnySelect:
+        return statement.add_columns(
+            _marked(1).label("marked_title"), _marked(2).label("marked_body")
         )
+
+    def newest_fts(fts_match: str) -> AnySelect:
+        return matching(fts_match).order_by(fts_rowid.desc()).limit(CANDIDATES)
 
     title_match = _sqlite_title_match(user_id, text)
     both = union(
-        select(newest_fts(match).subquery()), select(newest_fts(title_match).subquery())
+        select(marked(newest_fts(match)).subquery()),
+        select(marked(newest_fts(title_match)).subquery()),
     ).subquery()
-    ranked = select(*[both.c[key] for key in keys], both.c.fts_rowid).order_by(
-        both.c.score.desc(), both.c.entry_date.desc(), both.c.created_at.desc(), both.c.id.desc()
+    marks = ("fts_rowid", "marked_title", "marked_body")
+    score = _sqlite_score(both.c.marked_title, both.c.title, both.c.marked_body, both.c.body)
+    ranked = select(*[both.c[key] for key in (*keys, *marks)]).order_by(
+        score.desc(), both.c.entry_date.desc(), both.c.created_at.desc(), both.c.id.desc()
     )
-    # The same candidates, unscored: the rowids the other matches are told apart by.
-    main, title = (
-        matching(m).order_by(fts_rowid.desc()).limit(CANDIDATES).subquery()
-        for m in (match, title_match)
-    )
+    # The same candidates, unmarked: the rowids the other matches are told apart by.
+    main, title = (newest_fts(m).subquery() for m in (match, title_match))
     rowids = union(select(main.c.fts_rowid), select(title.c.fts_rowid))
     return Search(
         ranked=ranked,
-        rest=matching(match).where(fts_rowid.not_in(rowids)).order_by(fts_rowid.desc()),
+        rest=marked(matching(match)).where(fts_rowid.not_in(rowids)).order_by(fts_rowid.desc()),
         count=select(func.count()).select_from(rowids.subquery()),
-        keys=(*keys, "fts_rowid"),
+        keys=(*keys, *marks),
     )
 
 

@@ -145,7 +145,16 @@ async def attach(reader: Reader, user_id: uuid.UUID, items: list[dict[str, Any]]
 
 
 def attach_on(conn: Connection, user_id: uuid.UUID, items: list[dict[str, Any]], q: str) -> None:
-    """The same on a connection the caller holds (a search run in a worker thread)."""
+    """The same on a connection the caller holds (a search run in a worker thread). SQLite
+    rows come marked already (``marked_title``, ``marked_body``, with search.MARK_OPEN and
+    MARK_CLOSE): those marks are used unless a text of the page holds one of them."""
+    if items and "marked_title" in items[0]:
+        marked = [(item["id"], item.pop("marked_title"), item.pop("marked_body")) for item in items]
+        texts = [t for item in items for t in (item["title"], item["body"])]
+        markers = (search.MARK_OPEN, search.MARK_CLOSE)
+        if not any(m in t for t in texts for m in markers):
+            _fill(items, marked, markers)
+            return
     plan = _plan(conn.dialect.name, user_id, items, q)
     rows = list(conn.execute(plan[0], plan[1])) if plan is not None else []
     _fill(items, rows, plan[2] if plan is not None else None)
