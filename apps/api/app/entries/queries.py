@@ -133,9 +133,9 @@ async def _search(
             _sqlite_search, reader.engine, found, offset, limit, user_id, q
         )
     else:
-        rows = await _once_more_if_dropped(lambda: _pg_page(reader, found, offset, limit))
-        items = _dicts(rows[:limit], found.keys)
-        await snippets.attach(reader, user_id, items, q)
+        rows, items = await _once_more_if_dropped(
+            lambda: _pg_search(reader, found, offset, limit, user_id, q)
+        )
     next_cursor = cursors.encode_offset(offset + limit) if len(rows) > limit else None
     return items, next_cursor
 
@@ -163,19 +163,27 @@ def _sqlite_search(
     return rows, items
 
 
-async def _pg_page(reader: Reader, found: search.Search, offset: int, limit: int) -> list[Any]:
+async def _pg_search(
+    reader: Reader, found: search.Search, offset: int, limit: int, user_id: uuid.UUID, q: str
+) -> tuple[list[Any], list[dict[str, Any]]]:
     assert reader.async_engine is not None
     async with reader.async_engine.connect() as aconn:
-        await aconn.exec_driver_sql("SET plan_cache_mode = force_custom_plan")
+        driver: Any = (await aconn.get_raw_connection()).driver_connection
+        # Not prepared: planned with these very words each time (no round trip to say so).
+        saved = driver.prepare_threshold
+        driver.prepare_threshold = None
         try:
             rows = list(await aconn.execute(found.ranked.offset(offset).limit(limit + 1)))
-            if len(rows) > limit:
-                return rows
-            skip = 0 if rows else offset - int((await aconn.execute(found.count)).scalar_one())
-            statement = found.rest.offset(max(skip, 0)).limit(limit + 1 - len(rows))
-            return rows + list(await aconn.execute(statement))
+            if len(rows) <= limit:
+                count = 0 if rows else (await aconn.execute(found.count)).scalar_one()
+                skip = 0 if rows else offset - int(count)
+                statement = found.rest.offset(max(skip, 0)).limit(limit + 1 - len(rows))
+                rows += list(await aconn.execute(statement))
+            items = _dicts(rows[:limit], found.keys)
+            await snippets.attach_async_on(aconn, user_id, items, q)
         finally:
-            await aconn.exec_driver_sql("RESET plan_cache_mode")
+            driver.prepare_threshold = saved
+    return rows, items
 
 
 async def get_entry(reader: Reader, user_id: uuid.UUID, entry_id: str) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Connection, TextClause, bindparam, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from apps.api.app.db.reader import Reader
 from apps.api.app.entries import search
 
 WINDOW = 200  # characters of snippet text at most (plus an ellipsis at each cut end)
@@ -137,10 +137,12 @@ def _fill(items: list[dict[str, Any]], rows: list[Any], markers: tuple[str, str]
             item["snippet"] = window(title, title_marks)
 
 
-async def attach(reader: Reader, user_id: uuid.UUID, items: list[dict[str, Any]], q: str) -> None:
-    """Add ``snippet`` to each item of a search page (in place)."""
-    plan = _plan(reader.engine.dialect.name, user_id, items, q)
-    rows = await reader.all(plan[0], plan[1]) if plan is not None else []
+async def attach_async_on(
+    aconn: AsyncConnection, user_id: uuid.UUID, items: list[dict[str, Any]], q: str
+) -> None:
+    """``attach`` on an asyncio connection the caller holds."""
+    plan = _plan(aconn.dialect.name, user_id, items, q)
+    rows = list(await aconn.execute(plan[0], plan[1])) if plan is not None else []
     _fill(items, rows, plan[2] if plan is not None else None)
 
 
