@@ -210,12 +210,18 @@ class _SearchIndexDeferred:
         started = time.monotonic()
         with self.engine.begin() as conn:
             if self.engine.dialect.name == "sqlite":
-                conn.execute(
-                    text(
+                columns = {row[1] for row in conn.execute(text("PRAGMA table_info(entries_fts)"))}
+                if "owner" in columns:  # migration 0011: each row carries its owner's token
+                    refill = (
+                        "INSERT INTO entries_fts(entry_id, title, body, owner) "
+                        "SELECT id, title, body, '\u01c0' || lower(user_id) || 'x' FROM entries"
+                    )
+                else:
+                    refill = (
                         "INSERT INTO entries_fts(entry_id, title, body) "
                         "SELECT id, title, body FROM entries"
                     )
-                )
+                conn.execute(text(refill))
                 conn.execute(text(self.saved))
             else:
                 conn.execute(text(self.saved))

@@ -1,6 +1,7 @@
 """The entry read path (list, one entry, tag counts): Core statements through the Reader.
 
-Reads are the hot path, so they skip the ORM's object construction and the thread pool:
+Reads are the hot path, so they skip the ORM's object construction and the thread pool
+(except a SQLite search, see _search):
 one query per page (the ordered tag list is a column of the entry row), plain rows become
 plain dicts that the response models validate. Writes stay in
 service.py on the ORM, in the thread pool. Every statement here is scoped to one user.
@@ -9,12 +10,14 @@ service.py on the ORM, in the thread pool. Every statement here is scoped to one
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, extract, func, select, tuple_
+import anyio
+from sqlalchemy import Engine, bindparam, extract, func, select, tuple_
 
-from apps.api.app.db.reader import Reader
+from apps.api.app.db.reader import Reader, _once_more_if_dropped
 from apps.api.app.entries import cursor as cursors
 from apps.api.app.entries import search, snippets
 from apps.api.app.entries.filters import Filters
@@ -92,20 +95,8 @@ async def list_entries(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of entries, newest first (best match first with ``q``), and the next cursor."""
     if filters.q is not None and filters.q.strip():
-        searched = search.apply_search(
-            reader.engine.dialect.name, _filtered(user_id, filters), filters.q
-        )
-        if searched is None:  # only punctuation: nothing can match
-            return [], None
         offset = cursors.decode_offset(cursor) if cursor is not None else 0
-        keys = _KEYS
-        if reader.engine.dialect.name != "postgresql":
-            searched, keys = searched.add_columns(search.FTS_ROWID), (*_KEYS, "fts_rowid")
-        rows = await reader.all(searched.order_by(*_ORDER).offset(offset).limit(limit + 1))
-        next_cursor = cursors.encode_offset(offset + limit) if len(rows) > limit else None
-        items = _dicts(rows[:limit], keys)
-        await snippets.attach(reader, user_id, items, filters.q)
-        return items, next_cursor
+        return await _search(reader, user_id, filters, filters.q, offset=offset, limit=limit)
     key = cursors.decode_key(cursor) if cursor is not None else None
     if filters.narrows:
         query = _filtered(user_id, filters)
@@ -122,6 +113,77 @@ async def list_entries(
         last = rows[limit - 1]
         return _dicts(rows[:limit]), cursors.encode_key(last.entry_date, last.created_at, last.id)
     return _dicts(rows), None
+
+
+async def _search(
+    reader: Reader, user_id: uuid.UUID, filters: Filters, q: str, *, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of search results (best match first) with their snippets, and the next cursor.
+
+    SQLite runs it in a worker thread on a pooled connection of its own: a search costs
+    milliseconds, not the tens of microseconds of the inline reads, and must not hold the
+    event loop (every other request of the worker) meanwhile. PostgreSQL runs it on the
+    asyncio engine, with a plan made for these very words: a generic plan (psycopg
+    prepares a statement run often) cannot tell a rare word from a common one."""
+    found = search.plan(reader.engine.dialect.name, user_id, _filtered(user_id, filters), q)
+    if found is None:  # only punctuation: nothing can match
+        return [], None
+    if reader.async_engine is None:
+        rows, items = await anyio.to_thread.run_sync(
+            _sqlite_search, reader.engine, found, offset, limit, user_id, q
+        )
+    else:
+        rows, items = await _once_more_if_dropped(
+            lambda: _pg_search(reader, found, offset, limit, user_id, q)
+        )
+    next_cursor = cursors.encode_offset(offset + limit) if len(rows) > limit else None
+    return items, next_cursor
+
+
+def _page(
+    run: Callable[[AnySelect], list[Any]], found: search.Search, offset: int, limit: int
+) -> list[Any]:
+    """Rows ``offset`` to ``offset + limit`` (one more, to tell whether a page follows) of
+    the candidates, best first, followed by the other matches."""
+    rows = run(found.ranked.offset(offset).limit(limit + 1))
+    if len(rows) > limit:
+        return rows
+    # Past the candidates: where the other matches start in this page.
+    skip = 0 if rows else offset - int(run(found.count)[0][0])
+    return rows + run(found.rest.offset(max(skip, 0)).limit(limit + 1 - len(rows)))
+
+
+def _sqlite_search(
+    engine: Engine, found: search.Search, offset: int, limit: int, user_id: uuid.UUID, q: str
+) -> tuple[list[Any], list[dict[str, Any]]]:
+    with engine.connect() as conn:
+        rows = _page(lambda statement: list(conn.execute(statement)), found, offset, limit)
+        items = _dicts(rows[:limit], found.keys)
+        snippets.attach_on(conn, user_id, items, q)
+    return rows, items
+
+
+async def _pg_search(
+    reader: Reader, found: search.Search, offset: int, limit: int, user_id: uuid.UUID, q: str
+) -> tuple[list[Any], list[dict[str, Any]]]:
+    assert reader.async_engine is not None
+    async with reader.async_engine.connect() as aconn:
+        driver: Any = (await aconn.get_raw_connection()).driver_connection
+        # Not prepared: planned with these very words each time (no round trip to say so).
+        saved = driver.prepare_threshold
+        driver.prepare_threshold = None
+        try:
+            rows = list(await aconn.execute(found.ranked.offset(offset).limit(limit + 1)))
+            if len(rows) <= limit:
+                count = 0 if rows else (await aconn.execute(found.count)).scalar_one()
+                skip = 0 if rows else offset - int(count)
+                statement = found.rest.offset(max(skip, 0)).limit(limit + 1 - len(rows))
+                rows += list(await aconn.execute(statement))
+            items = _dicts(rows[:limit], found.keys)
+            await snippets.attach_async_on(aconn, user_id, items, q)
+        finally:
+            driver.prepare_threshold = saved
+    return rows, items
 
 
 async def get_entry(reader: Reader, user_id: uuid.UUID, entry_id: str) -> dict[str, Any]:

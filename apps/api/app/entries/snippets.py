@@ -15,9 +15,9 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Connection, TextClause, bindparam, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from apps.api.app.db.reader import Reader
 from apps.api.app.entries import search
 
 WINDOW = 200  # characters of snippet text at most (plus an ellipsis at each cut end)
@@ -90,41 +90,40 @@ def window(original: str, marks: list[tuple[int, int]]) -> dict[str, Any]:
     return {"text": f"{prefix}{body}{suffix}", "marks": kept}
 
 
-async def attach(reader: Reader, user_id: uuid.UUID, items: list[dict[str, Any]], q: str) -> None:
-    """Add ``snippet`` to each item of a search page (in place)."""
+_Plan = tuple[TextClause, dict[str, Any], tuple[str, str]]
+
+
+def _plan(dialect: str, user_id: uuid.UUID, items: list[dict[str, Any]], q: str) -> _Plan | None:
+    """The statement marking this page's matches, its values and the markers it uses."""
     if not items:
-        return
-    texts = [t for item in items for t in (item["title"], item["body"])]
-    markers = _markers(texts)
+        return None
+    markers = _markers([t for item in items for t in (item["title"], item["body"])])
+    if markers is None:
+        return None
+    opening, closing = markers
+    if dialect == "postgresql":
+        terms = search.tsquery_terms(q, min_prefix=search.MIN_PREFIX)
+        if terms is None:
+            return None
+        params = {
+            "m": terms,
+            "opts": f"StartSel={opening}, StopSel={closing}, HighlightAll=true",
+            "uid": user_id,
+            "ids": [item["id"] for item in items],
+        }
+        return _POSTGRES, params, markers
+    match = search.fts5_query(q, min_prefix=search.MIN_PREFIX)
+    if match is None:
+        return None
+    rowids = [item["fts_rowid"] for item in items]
+    return _SQLITE, {"o": opening, "c": closing, "m": match, "rowids": rowids}, markers
+
+
+def _fill(items: list[dict[str, Any]], rows: list[Any], markers: tuple[str, str] | None) -> None:
     found: dict[Any, tuple[str, str]] = {}
-    if markers is not None:
-        opening, closing = markers
-        if reader.engine.dialect.name == "postgresql":
-            terms = search.tsquery_terms(q)
-            if terms is not None:
-                rows = await reader.all(
-                    _POSTGRES,
-                    {
-                        "m": terms,
-                        "opts": f"StartSel={opening}, StopSel={closing}, HighlightAll=true",
-                        "uid": user_id,
-                        "ids": [item["id"] for item in items],
-                    },
-                )
-                found = {row[0]: (row[1], row[2]) for row in rows}
-        else:
-            match = search.fts5_query(q)
-            if match is not None:
-                rows = await reader.all(
-                    _SQLITE,
-                    {
-                        "o": opening,
-                        "c": closing,
-                        "m": match,
-                        "rowids": [item["fts_rowid"] for item in items],
-                    },
-                )
-                found = {uuid.UUID(hex=str(row[0])): (row[1], row[2]) for row in rows}
+    for row in rows:
+        ident = row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(hex=str(row[0]))
+        found[ident] = (row[1], row[2])
     for item in items:
         title, body = item["title"], item["body"]
         marked = found.get(item["id"])
@@ -136,3 +135,28 @@ async def attach(reader: Reader, user_id: uuid.UUID, items: list[dict[str, Any]]
             item["snippet"] = window(body, body_marks)
         else:
             item["snippet"] = window(title, title_marks)
+
+
+async def attach_async_on(
+    aconn: AsyncConnection, user_id: uuid.UUID, items: list[dict[str, Any]], q: str
+) -> None:
+    """``attach`` on an asyncio connection the caller holds."""
+    plan = _plan(aconn.dialect.name, user_id, items, q)
+    rows = list(await aconn.execute(plan[0], plan[1])) if plan is not None else []
+    _fill(items, rows, plan[2] if plan is not None else None)
+
+
+def attach_on(conn: Connection, user_id: uuid.UUID, items: list[dict[str, Any]], q: str) -> None:
+    """The same on a connection the caller holds (a search run in a worker thread). SQLite
+    rows come marked already (``marked_title``, ``marked_body``, with search.MARK_OPEN and
+    MARK_CLOSE): those marks are used unless a text of the page holds one of them."""
+    if items and "marked_title" in items[0]:
+        marked = [(item["id"], item.pop("marked_title"), item.pop("marked_body")) for item in items]
+        texts = [t for item in items for t in (item["title"], item["body"])]
+        markers = (search.MARK_OPEN, search.MARK_CLOSE)
+        if not any(m in t for t in texts for m in markers):
+            _fill(items, marked, markers)
+            return
+    plan = _plan(conn.dialect.name, user_id, items, q)
+    rows = list(conn.execute(plan[0], plan[1])) if plan is not None else []
+    _fill(items, rows, plan[2] if plan is not None else None)
