@@ -211,7 +211,7 @@ class _SearchIndexDeferred:
         with self.engine.begin() as conn:
             if self.engine.dialect.name == "sqlite":
                 columns = {row[1] for row in conn.execute(text("PRAGMA table_info(entries_fts)"))}
-                if "owner" in columns:  # migration 0011: each row carries its owner's token
+                if "owner" in columns:  # migration 0012: each row carries its owner's token
                     refill = (
                         "INSERT INTO entries_fts(entry_id, title, body, owner) "
                         "SELECT id, title, body, '\u01c0' || lower(user_id) || 'x' FROM entries"

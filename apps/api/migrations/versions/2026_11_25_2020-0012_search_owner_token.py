@@ -1,7 +1,7 @@
 """search at scale: the SQLite FTS5 table carries each entry's owner, and a prefix index
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-25 19:50:00
 
 SQLite: ``entries_fts`` is rebuilt with a fourth column, ``owner``, holding one token per
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
