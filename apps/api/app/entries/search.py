@@ -115,7 +115,7 @@ def tsquery_terms(text: str, *, min_prefix: int = 1) -> str | None:
 
 
 def owner_token(user_id: uuid.UUID) -> str:
-    """The token of the FTS ``owner`` column for this user's rows (see migration 0011)."""
+    """The token of the FTS ``owner`` column for this user's rows (see migration 0012)."""
     return f"{OWNER_MARK}{user_id.hex}x"
 
 
