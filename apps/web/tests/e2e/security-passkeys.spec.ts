@@ -72,6 +72,9 @@ test('add, rename, sign in with and remove a passkey', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await shoot(page, 'signin-passkey');
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  // A sign-out carries no `next`: the journal first, then back to Security.
+  await expect(page.getByRole('heading', { name: 'Your journal' })).toBeVisible();
+  await page.goto('/settings/security');
   await expect(page.getByRole('heading', { name: 'Security', level: 1 })).toBeVisible();
   await expect(list).not.toContainText('never used');
   await expect(page.locator('.activity-list')).toContainText('Signed in with a passkey');
