@@ -347,6 +347,7 @@ def reset_password(
 ) -> DetailOut:
     service.reset_password(
         db,
+        settings,
         limiter,
         data.token,
         data.password,

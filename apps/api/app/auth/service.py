@@ -11,6 +11,7 @@ sign-out live in ``signin``. Mails are queued in the use case's transaction
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -33,7 +34,9 @@ from apps.api.app.auth.tokens import hash_email_token, new_email_token
 from apps.api.app.config import Settings
 from apps.api.app.db.base import utcnow
 from apps.api.app.mail import outbox, templates
+from apps.api.app.mail.mailer import Mail
 from apps.api.app.ratelimit import RateLimiter
+from apps.api.app.useragent import device_label
 
 VERIFY_TTL = timedelta(hours=24)
 RESET_TTL = timedelta(hours=1)
@@ -303,8 +306,25 @@ def request_password_reset(db: Session, settings: Settings, email: str) -> Outco
     return Outcome()
 
 
+def _password_notice(
+    settings: Settings,
+    user: User,
+    notice: Callable[[str, str, str | None, str, str], Mail],
+    ip: str | None,
+    user_agent: str | None,
+) -> Mail:
+    return notice(
+        user.email,
+        device_label(user_agent),
+        ip,
+        utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+        link(settings, "/forgot-password"),
+    )
+
+
 def reset_password(
     db: Session,
+    settings: Settings,
     limiter: RateLimiter,
     token: str,
     password: str,
@@ -312,12 +332,14 @@ def reset_password(
     ip: str | None = None,
     user_agent: str | None = None,
 ) -> Outcome:
-    """Set the password from a mailed link: every session ends, in the same transaction."""
+    """Set the password from a mailed link: every session ends, and the owner is told, in
+    the same transaction."""
     user = _consume_email_token(db, token, Purpose.RESET)
     # Following a mailed link proves the address, too.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     revoked = _apply_new_password(db, user, password, revoke_reason=RevokeReason.PASSWORD_RESET)
+    outbox.enqueue(db, _password_notice(settings, user, templates.password_reset, ip, user_agent))
     events.record_event(db, user.id, AuthEvent.PASSWORD_RESET, ip=ip, user_agent=user_agent)
     db.commit()
     metrics.revoked(RevokeReason.PASSWORD_RESET, revoked)
@@ -356,7 +378,7 @@ def change_password(
         keep=current_session_id,
         field="new_password",
     )
-    outbox.enqueue(db, templates.password_changed(user.email, link(settings, "/forgot-password")))
+    outbox.enqueue(db, _password_notice(settings, user, templates.password_changed, ip, user_agent))
     events.record_event(db, user.id, AuthEvent.PASSWORD_CHANGED, ip=ip, user_agent=user_agent)
     db.commit()
     metrics.revoked(RevokeReason.PASSWORD_CHANGED, revoked)

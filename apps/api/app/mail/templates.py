@@ -89,26 +89,6 @@ def reset_password(to: str, link: str) -> Mail:
     )
 
 
-def password_changed(to: str, reset_link: str) -> Mail:
-    return Mail(
-        to=to,
-        subject="Your Journal password was changed",
-        text=(
-            "The password of your Journal account was just changed, and other devices were "
-            "signed out.\n\n"
-            f"If this was not you, reset your password now: {reset_link}\n"
-        ),
-        html=_html(
-            "Your password was changed",
-            [
-                "The password of your Journal account was just changed, and other devices "
-                "were signed out.",
-                f'If this was not you, <a href="{escape(reset_link)}">reset your password now</a>.',
-            ],
-        ),
-    )
-
-
 def new_device(to: str, device: str, ip: str | None, when: str, settings_link: str) -> Mail:
     where = f" from {ip}" if ip else ""
     return Mail(
@@ -165,6 +145,34 @@ def _security_notice(
             ],
             ("Review your security settings", settings_link),
         ),
+    )
+
+
+def password_changed(to: str, device: str, ip: str | None, when: str, reset_link: str) -> Mail:
+    return _security_notice(
+        to,
+        subject="Your Journal password was changed",
+        what="The password of your Journal account was changed, and every other device was "
+        "signed out.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you="reset your password now: someone who knew it changed it",
+        settings_link=reset_link,
+    )
+
+
+def password_reset(to: str, device: str, ip: str | None, when: str, reset_link: str) -> Mail:
+    return _security_notice(
+        to,
+        subject="Your Journal password was reset",
+        what="The password of your Journal account was reset through a link mailed to this "
+        "address, and every device was signed out.",
+        device=device,
+        ip=ip,
+        when=when,
+        if_not_you="someone can read this mailbox: secure it, then reset your password again",
+        settings_link=reset_link,
     )
 
 

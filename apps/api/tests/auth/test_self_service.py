@@ -196,6 +196,17 @@ def test_reset_password_revokes_every_session(
     )
     assert post_login(app_client, user.email, PASSWORD).status_code == 401
     assert post_login(app_client, user.email, NEW_PASSWORD).status_code == 200
+    notice = mail_sink.wait_for(user.email, count=2)[1]
+    assert "password was reset" in notice["Subject"]
+    _assert_security_notice(text_of(notice))
+
+
+def _assert_security_notice(text: str) -> None:
+    """SPEC §3 notices: when, from which device and address, and what to do if not you."""
+    assert "When: " in text
+    assert "Device: " in text
+    assert "testclient" in text  # the client address the app saw
+    assert "If it was not" in text
 
 
 def test_asking_again_does_not_void_an_earlier_reset_link_but_using_one_voids_all(
@@ -260,7 +271,9 @@ def test_change_password_keeps_this_session_and_ends_the_others(
         client.post("/api/auth/refresh", json={"refresh_token": other["refresh_token"]}).status_code
         == 401
     )
-    assert "password was changed" in mail_sink.wait_for(user.email)[0]["Subject"]
+    notice = mail_sink.wait_for(user.email)[0]
+    assert "password was changed" in notice["Subject"]
+    _assert_security_notice(text_of(notice))
 
 
 def test_flag_off_hides_self_service_but_cli_users_sign_in(

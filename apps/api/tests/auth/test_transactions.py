@@ -70,7 +70,7 @@ def _change_use_case(db: Session, settings: Settings, user: User, current: UserS
 def _reset_use_case(db: Session, settings: Settings, user: User, _current: UserSession) -> None:
     token = service._issue_email_token(db, user, Purpose.RESET, service.RESET_TTL)
     db.commit()
-    service.reset_password(db, RateLimiter(settings), token, NEW_PASSWORD)
+    service.reset_password(db, settings, RateLimiter(settings), token, NEW_PASSWORD)
 
 
 def _cli_use_case(db: Session, _settings: Settings, user: User, _current: UserSession) -> None:
@@ -124,4 +124,6 @@ def test_changing_the_password_voids_outstanding_reset_links(
     db.commit()
     _change(db, settings, user, current)
     with pytest.raises(service.InvalidEmailToken):
-        service.reset_password(db, RateLimiter(settings), token, "yet another passphrase 77")
+        service.reset_password(
+            db, settings, RateLimiter(settings), token, "yet another passphrase 77"
+        )
