@@ -72,6 +72,8 @@ export default defineConfig({
         'journal-views.spec.ts',
         'security-mfa.spec.ts',
         'security-account.spec.ts',
+        'dayone-import.spec.ts',
+        'a11y.spec.ts',
       ],
       use: {
         ...devices['Desktop Chrome'],

@@ -55,6 +55,8 @@ describe('Markdown, GitHub-flavoured', () => {
     const boxes = container.querySelectorAll<HTMLInputElement>('input[type="checkbox"]');
     expect([...boxes].map((box) => box.checked)).toEqual([true, false]);
     expect([...boxes].every((box) => box.disabled)).toBe(true);
+    // Each box is named for assistive technology (axe: "label", critical).
+    expect([...boxes].map((box) => box.getAttribute('aria-label'))).toEqual(['Done', 'Not done']);
     expect(container.querySelector('del')?.textContent).toBe('gone');
     expect(container.querySelector('a')?.getAttribute('href')).toBe('http://www.example.com');
   });

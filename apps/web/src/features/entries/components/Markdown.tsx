@@ -53,7 +53,13 @@ export function Markdown({ source }: { source: string }) {
           img: ({ node: _node, alt }) => <span className="md-image">[image: {alt}]</span>,
           input: ({ node: _node, type, checked }) =>
             type === 'checkbox' ? (
-              <input type="checkbox" checked={Boolean(checked)} disabled readOnly />
+              <input
+                type="checkbox"
+                checked={Boolean(checked)}
+                aria-label={checked ? 'Done' : 'Not done'}
+                disabled
+                readOnly
+              />
             ) : null,
         }}
       >

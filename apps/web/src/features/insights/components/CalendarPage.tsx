@@ -55,11 +55,16 @@ function MonthView({ month }: { month: string }) {
               if (!date) return <span key={`pad-${cell}`} role="gridcell" className="day pad" />;
               const day = byDate.get(date);
               const label = describe(date, day);
+              // The cell reads as its description; the compact visible parts are for the eye
+              // (an aria-label would hide them from the name: axe label-content-name-mismatch).
               const content = (
                 <>
-                  <span className="day-number">{Number(date.slice(8))}</span>
+                  <span className="visually-hidden">{label}</span>
+                  <span className="day-number" aria-hidden="true">
+                    {Number(date.slice(8))}
+                  </span>
                   {day?.count ? (
-                    <span className="day-foot">
+                    <span className="day-foot" aria-hidden="true">
                       <span className="day-mood">
                         {day.mood ? (MOOD_NAMES[Math.round(day.mood)] ?? '') : ''}
                       </span>
@@ -71,13 +76,11 @@ function MonthView({ month }: { month: string }) {
               return (
                 <span key={date} role="gridcell" className={`day level-${level(day?.count ?? 0)}`}>
                   {day?.count ? (
-                    <Link to={dayLink(date)} aria-label={label} title={label}>
+                    <Link to={dayLink(date)} title={label}>
                       {content}
                     </Link>
                   ) : (
-                    <span aria-label={label} title={label}>
-                      {content}
-                    </span>
+                    <span title={label}>{content}</span>
                   )}
                 </span>
               );
