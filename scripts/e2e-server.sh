@@ -16,6 +16,10 @@ export JOURNAL_PUBLIC_URL="http://${E2E_PUBLIC_HOST:-127.0.0.1}:${PORT}"
 export JOURNAL_WEB_DIST="$DIST"
 export JOURNAL_SMTP_HOST=127.0.0.1
 export JOURNAL_SMTP_PORT="${E2E_SMTP_PORT:-8725}"
+# Every spec signs up its own users, all from 127.0.0.1: the per-client registration and mail
+# quotas (10 and 30 an hour by default, proven by the API tests) would end the suite early.
+export JOURNAL_RATE_REGISTER_IP="${JOURNAL_RATE_REGISTER_IP:-500/hour}"
+export JOURNAL_RATE_MAIL_IP="${JOURNAL_RATE_MAIL_IP:-1000/hour}"
 pnpm -C apps/web exec vite build --logLevel error --outDir "dist-e2e-${PORT}" --emptyOutDir
 python3 -m uv run --frozen journal db upgrade >/dev/null
 printf '%s\n' "${E2E_PASSWORD:-e2e-password-123}" | \
