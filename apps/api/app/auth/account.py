@@ -52,10 +52,6 @@ from apps.api.app.useragent import device_label
 EMAIL_CHANGE_TTL = VERIFY_TTL  # 24 h
 
 
-def _when() -> str:
-    return utcnow().strftime("%Y-%m-%d %H:%M UTC")
-
-
 # ---- email change ----------------------------------------------------------------------------
 
 
@@ -98,7 +94,7 @@ def request_email_change(
             new_email,
             device_label(user_agent),
             ip,
-            _when(),
+            templates.notice_time(),
             link(settings, "/settings"),
         ),
     )
@@ -191,7 +187,9 @@ def delete_account(
     check_step_up(db, limiter, user, password=password, code=code, ip=ip)
     email = user.email
     revoked = erase_user(db, user)
-    outbox.enqueue(db, templates.account_deleted(email, device_label(user_agent), ip, _when()))
+    outbox.enqueue(
+        db, templates.account_deleted(email, device_label(user_agent), ip, templates.notice_time())
+    )
     db.commit()
     metrics.revoked(RevokeReason.ACCOUNT_DELETED, revoked)
 

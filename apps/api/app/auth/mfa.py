@@ -93,7 +93,7 @@ def _queue_notice(
             user.email,
             who.device or device_label(who.user_agent),
             who.ip,
-            utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+            templates.notice_time(),
             link(settings, SECURITY_PAGE),
         ),
     )

@@ -63,7 +63,7 @@ def _relying_party(settings: Settings) -> tuple[str, list[str]]:
 
 
 def _notice_context(ip: str | None, user_agent: str | None) -> tuple[str, str, str | None]:
-    return utcnow().strftime("%Y-%m-%d %H:%M UTC"), device_label(user_agent), ip
+    return templates.notice_time(), device_label(user_agent), ip
 
 
 def _new_challenge(

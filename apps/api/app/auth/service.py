@@ -317,7 +317,7 @@ def _password_notice(
         user.email,
         device_label(user_agent),
         ip,
-        utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+        templates.notice_time(),
         link(settings, "/forgot-password"),
     )
 

@@ -95,7 +95,7 @@ def _queue_new_device_notice(
             user.email,
             device_label(session.user_agent),
             session.ip,
-            session.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            templates.notice_time(session.created_at),
             link(settings, "/settings/devices"),
         ),
     )

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
+from apps.api.app.db.base import utcnow
 from apps.api.app.mail.mailer import Mail
+
+
+def notice_time(moment: datetime | None = None) -> str:
+    """When a security notice's event happened (now unless given), as every notice writes it."""
+    return (moment or utcnow()).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _html(title: str, paragraphs: list[str], link: tuple[str, str] | None = None) -> str:
