@@ -11,17 +11,14 @@ Other domains (entries' export, devices' revocations) record through this module
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
+from apps.api.app import cursors
 from apps.api.app.auth.exceptions import InvalidActivityCursor
 from apps.api.app.auth.models import SecurityEvent
 from apps.api.app.auth.reasons import AuthEvent
@@ -31,8 +28,6 @@ KEEP_EVENTS = timedelta(days=180)
 PAGE_SIZE = 50
 MAX_CURSOR_LENGTH = 512
 _DETAIL_LENGTH = 64
-_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
-_HEX_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def record_event(
@@ -83,32 +78,18 @@ def prune_events(db: Session, now: datetime | None = None) -> int:
 
 
 def _encode_cursor(at: datetime, event_id: uuid.UUID) -> str:
-    raw = json.dumps([at.isoformat(), event_id.hex]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode([at.isoformat(), event_id.hex])
 
 
 def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     """The (at, id) key a cursor names, or 400 ``invalid_cursor``: base64url JSON of exactly
     ``[iso datetime with offset, 32 hex digits]``, checked before any query."""
-    if len(cursor) > MAX_CURSOR_LENGTH or not _BASE64URL.fullmatch(cursor):
+    if len(cursor) > MAX_CURSOR_LENGTH:
         raise InvalidActivityCursor()
     try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error, UnicodeError, RecursionError):
-        raise InvalidActivityCursor() from None
-    if not (
-        isinstance(payload, list) and len(payload) == 2 and all(isinstance(p, str) for p in payload)
-    ):
-        raise InvalidActivityCursor()
-    at_text, ident = payload
-    if not _HEX_ID.fullmatch(ident):
-        raise InvalidActivityCursor()
-    try:
-        at = datetime.fromisoformat(at_text)
-        if at.tzinfo is None:
-            raise InvalidActivityCursor()
-        return at.astimezone(UTC), uuid.UUID(hex=ident)
-    except (ValueError, OverflowError):
+        at_text, ident = cursors.string_list(cursors.decode(cursor), 2)
+        return cursors.utc_moment(at_text), cursors.row_id(ident)
+    except ValueError:
         raise InvalidActivityCursor() from None
 
 
