@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,6 +44,7 @@ def _operation_id(route: APIRoute) -> str:
 
 
 PRUNE_INTERVAL_SECONDS = 3600
+SHUTDOWN_STEP_SECONDS = 10
 
 
 async def _prune_periodically(app: FastAPI) -> None:
@@ -84,9 +86,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sender = app.state.outbox.start()
         yield
         pruner.cancel()
-        await app.state.outbox.stop(sender)
+        # Shutdown never waits forever on one step (a test run once hung here, every thread
+        # idle): each awaited step is bounded, then the engines are closed regardless.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(app.state.outbox.stop(sender), SHUTDOWN_STEP_SECONDS)
         outbox_engine.dispose()
-        await app.state.reader.dispose()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(app.state.reader.dispose(), SHUTDOWN_STEP_SECONDS)
         engine.dispose()
 
     app = FastAPI(
