@@ -1,22 +1,52 @@
 import { createBrowserRouter } from 'react-router';
 
-import { CheckEmailPage } from '../features/auth/components/CheckEmailPage';
-import { ForgotPasswordPage } from '../features/auth/components/ForgotPasswordPage';
-import { ResetPasswordPage } from '../features/auth/components/ResetPasswordPage';
 import { SignInPage } from '../features/auth/components/SignInPage';
-import { SignUpPage } from '../features/auth/components/SignUpPage';
-import { VerifyPage } from '../features/auth/components/VerifyPage';
-import { ConfirmEmailPage } from '../features/security/components/ConfirmEmailPage';
-import { SecurityPage } from '../features/security/components/SecurityPage';
-import { EntryEditorPage } from '../features/entries/components/EntryEditorPage';
-import { EntryPage } from '../features/entries/components/EntryPage';
 import { JournalPage } from '../features/entries/components/JournalPage';
-import { CalendarPage } from '../features/insights/components/CalendarPage';
-import { StatsPage } from '../features/insights/components/StatsPage';
-import { DevicesPage } from '../features/sessions/components/DevicesPage';
-import { SettingsPage } from '../features/settings/components/SettingsPage';
 import { AppShell } from './AppShell';
+import { lazyPage } from './lazy-page';
 import { NotFoundPage } from './NotFoundPage';
+
+// The two pages people land on (the journal, and sign-in) are in the first chunk; every
+// other page is split into its own chunk, fetched when first shown or once the browser is idle.
+const SignUpPage = lazyPage(() =>
+  import('../features/auth/components/SignUpPage').then((m) => m.SignUpPage),
+);
+const CheckEmailPage = lazyPage(() =>
+  import('../features/auth/components/CheckEmailPage').then((m) => m.CheckEmailPage),
+);
+const VerifyPage = lazyPage(() =>
+  import('../features/auth/components/VerifyPage').then((m) => m.VerifyPage),
+);
+const ForgotPasswordPage = lazyPage(() =>
+  import('../features/auth/components/ForgotPasswordPage').then((m) => m.ForgotPasswordPage),
+);
+const ResetPasswordPage = lazyPage(() =>
+  import('../features/auth/components/ResetPasswordPage').then((m) => m.ResetPasswordPage),
+);
+const ConfirmEmailPage = lazyPage(() =>
+  import('../features/security/components/ConfirmEmailPage').then((m) => m.ConfirmEmailPage),
+);
+const SecurityPage = lazyPage(() =>
+  import('../features/security/components/SecurityPage').then((m) => m.SecurityPage),
+);
+const EntryEditorPage = lazyPage(() =>
+  import('../features/entries/components/EntryEditorPage').then((m) => m.EntryEditorPage),
+);
+const EntryPage = lazyPage(() =>
+  import('../features/entries/components/EntryPage').then((m) => m.EntryPage),
+);
+const CalendarPage = lazyPage(() =>
+  import('../features/insights/components/CalendarPage').then((m) => m.CalendarPage),
+);
+const StatsPage = lazyPage(() =>
+  import('../features/insights/components/StatsPage').then((m) => m.StatsPage),
+);
+const DevicesPage = lazyPage(() =>
+  import('../features/sessions/components/DevicesPage').then((m) => m.DevicesPage),
+);
+const SettingsPage = lazyPage(() =>
+  import('../features/settings/components/SettingsPage').then((m) => m.SettingsPage),
+);
 
 export const router = createBrowserRouter([
   { path: '/signin', element: <SignInPage /> },
