@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from functools import lru_cache
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -24,6 +27,48 @@ WAIT_SECONDS = 2.0
 _slots = threading.BoundedSemaphore(SLOTS)
 _waiting = 0
 _waiting_lock = threading.Lock()
+
+# Hashes run on threads of their own at a lower CPU priority (Linux schedules threads, and
+# nice is per thread): when the cores are busy, a burst of sign-ins (or an attack on them)
+# takes only the CPU that requests already signed in leave over, instead of an equal share;
+# on an idle machine hashing still gets every cycle. Hand-written because no library runs
+# argon2 this way. Unprivileged processes may lower a thread's priority but never raise it
+# back, so these threads stay niced for good and run nothing else.
+HASHING_NICENESS = 10
+_T = TypeVar("_T")
+
+
+def _lower_priority() -> None:
+    # Not Linux, or not allowed: hash at normal priority.
+    with suppress(AttributeError, OSError):
+        thread = threading.get_native_id()
+        niceness = os.getpriority(os.PRIO_PROCESS, thread) + HASHING_NICENESS
+        os.setpriority(os.PRIO_PROCESS, thread, min(niceness, 19))
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _forget_pool_in_child() -> None:
+    # A forked child has none of the parent's threads: it starts its own pool when it hashes.
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_pool_in_child)
+
+
+def _on_hashing_thread(work: Callable[[], _T]) -> _T:
+    """Run ``work`` on a low-priority hashing thread; the caller (holding a slot) waits."""
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(
+                    SLOTS, thread_name_prefix="argon2", initializer=_lower_priority
+                )
+    return _pool.submit(work).result()
 
 
 @contextmanager
@@ -56,16 +101,20 @@ MAX_LENGTH = 1024
 
 def hash_password(password: str) -> str:
     with _hash_slot():
-        return HASHER.hash(password)
+        return _on_hashing_thread(lambda: HASHER.hash(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-time verify; ``None`` burns the same work and returns False."""
-    with _hash_slot():
+
+    def verify() -> bool:
         try:
             return HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
+    with _hash_slot():
+        return _on_hashing_thread(verify)
 
 
 def needs_rehash(password_hash: str) -> bool:
