@@ -58,8 +58,12 @@ UVICORN_FLAGS = [
 ]
 
 
+_STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(message, flush=True)
+    """A progress line, stamped with the seconds since the suite started."""
+    print(f"[{time.monotonic() - _STARTED:5.0f} s] {message}", flush=True)
 
 
 def free_port() -> int:
@@ -172,6 +176,7 @@ def serve(
             cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     server = Server(process, port, log_file)
+    t0 = time.monotonic()
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -186,6 +191,7 @@ def serve(
                 if time.monotonic() > deadline:
                     raise SystemExit(f"{app} did not start in 90 s") from None
                 time.sleep(0.2)
+        log(f"    {app} ready in {time.monotonic() - t0:.1f} s")
         yield server
     finally:
         # Our own process group (start_new_session): uvicorn's workers go with it.

@@ -118,16 +118,17 @@ def fastapi_users_python() -> str:
     python = FU_VENV / "bin" / "python"
     if not python.exists():
         log("    creating the fastapi-users virtualenv under var/bench/ (once)")
-        uv = [sys.executable, "-m", "uv"]
-        subprocess.run([*uv, "venv", "-q", str(FU_VENV)], check=True, cwd=ROOT)
+        # The standard library's venv and pip: uv is not importable from the project's
+        # virtualenv, where this script runs.
+        subprocess.run([sys.executable, "-m", "venv", str(FU_VENV)], check=True, cwd=ROOT)
         subprocess.run(
             [
-                *uv,
+                str(python),
+                "-m",
                 "pip",
                 "install",
                 "-q",
-                "--python",
-                str(python),
+                "--disable-pip-version-check",
                 "fastapi-users[sqlalchemy]",
                 "aiosqlite",
                 "uvicorn",
