@@ -80,8 +80,9 @@ e2e:
 soak: setup
 	@$(UV) run --frozen python scripts/soak.py
 
-bench-tools:
+bench-tools: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	@$(UV) run --frozen python bench/run.py --prepare
 
 # BENCH_ARGS: e.g. --only A,D --db sqlite (see bench/README.md)
 bench: setup bench-tools
@@ -105,5 +106,5 @@ smoke:
 	@echo "==> Staging smoke (scripts/smoke.py) against a local API with the staging flags"
 	@bash scripts/smoke-local.sh
 
-test: check client-check test-api test-web e2e smoke
+test: check client-check test-api test-web e2e smoke bench-quick
 	@echo "==> all checks and tests passed"

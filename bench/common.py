@@ -440,8 +440,10 @@ class Side:
     script_by_name: dict[str, str]
     rounds: list[dict[str, Any]] = field(default_factory=list)
 
-    def run(self, *, rounds: int, duration: float, connections: int, label: str) -> None:
-        for name, url in self.url_by_name.items():  # warm-up, not recorded
+    def run(
+        self, *, rounds: int, duration: float, connections: int, label: str, warm_up: bool = True
+    ) -> None:
+        for name, url in self.url_by_name.items() if warm_up else ():  # not recorded
             wrk(url, duration=1, connections=connections, script=self.script_by_name[name])
         for round_no in range(1, rounds + 1):
             for name, url in self.url_by_name.items():

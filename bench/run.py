@@ -24,7 +24,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import RESULTS, ROOT, git_sha, log, machine, now_iso
-from bench.scenarios import SCENARIOS, Settings
+from bench.scenarios import SCENARIOS, Settings, fastapi_users_python
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -41,8 +41,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="same scenarios, shorter (CI)")
     parser.add_argument("--only", default="ABCDEFG", help="scenario letters, e.g. A,D")
-    parser.add_argument("--db", choices=("sqlite", "pg", "both"), default="both")
+    parser.add_argument(
+        "--db",
+        choices=("sqlite", "pg", "both"),
+        help="databases for A, C and D (default: both; with --quick, sqlite)",
+    )
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="only install what the suite runs (the fastapi-users virtualenv), then exit",
+    )
     args = parser.parse_args(argv)
+    if args.prepare:
+        fastapi_users_python()
+        return 0
+    if args.db is None:
+        args.db = "sqlite" if args.quick else "both"
     letters = [c for c in args.only.upper() if c in SCENARIOS]
     unknown = {c for c in args.only.upper() if c.isalpha()} - set(SCENARIOS)
     if unknown or not letters:

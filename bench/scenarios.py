@@ -7,8 +7,10 @@ rounds, warm-up excluded), and the targets are ratios where the machine's speed 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,6 +59,12 @@ class Settings:
     rounds: int
     duration: float
     connections: int = 16
+
+    @property
+    def warm_up(self) -> bool:
+        """Warm-up runs (not recorded) before measuring; a quick run, which only shows that
+        every scenario still runs, skips them."""
+        return not self.quick
 
     @classmethod
     def make(cls, quick: bool) -> Settings:
@@ -143,8 +151,23 @@ def fastapi_users_python() -> str:
 def fastapi_users_server(tmp: Path) -> Iterator[tuple[Server, str]]:
     python = fastapi_users_python()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
-    env |= {"BENCH_FU_DB": str(tmp / "fastapi-users.db"), "PYTHONDONTWRITEBYTECODE": "1"}
-    subprocess.run([python, "bench/fastapi_users_app.py", "seed"], env=env, cwd=ROOT, check=True)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Seeded once (like Journal's data, see seed.py), copied for each run.
+    source = ROOT / "bench" / "fastapi_users_app.py"
+    key = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+    cached = VAR / f"fastapi-users-{key}.db"
+    if not cached.exists():
+        partial = cached.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        subprocess.run(
+            [python, "bench/fastapi_users_app.py", "seed"],
+            env=env | {"BENCH_FU_DB": str(partial)},
+            cwd=ROOT,
+            check=True,
+        )
+        partial.rename(cached)
+    env["BENCH_FU_DB"] = str(tmp / "fastapi-users.db")
+    shutil.copyfile(cached, env["BENCH_FU_DB"])
     with serve("bench.fastapi_users_app:app", env, python=python, cpu_list=server_cpus()) as fu:
         answer = httpx.post(
             fu.base + "/auth/jwt/login", data={"username": EMAIL, "password": PASSWORD}, timeout=30
@@ -185,7 +208,11 @@ def scenario_a(cfg: Settings, db: str) -> Outcome:
             scripts["fastapi_users"] = script_get(bearer(fu_token))
         side = Side(urls, scripts)
         side.run(
-            rounds=cfg.rounds, duration=cfg.duration, connections=cfg.connections, label=f"A {db}"
+            rounds=cfg.rounds,
+            duration=cfg.duration,
+            connections=cfg.connections,
+            label=f"A {db}",
+            warm_up=cfg.warm_up,
         )
     rps = {name: side.median_of(name, "rps") for name in urls}
     p99 = {name: side.median_of(name, "p99_ms") for name in urls}
@@ -262,9 +289,12 @@ def _read_p99_idle_and_loaded(
 ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """The read route's latency alone, then while ``load`` runs (started 1 s before)."""
     connections = 2
-    wrk(url, duration=1, connections=connections, script=read_script)  # warm-up
+    if cfg.warm_up:
+        wrk(url, duration=1, connections=connections, script=read_script)
     idle = wrk(url, duration=cfg.duration, connections=connections, script=read_script)
-    join = _concurrently(lambda: load(cfg.duration + 2), delay=1)
+    # The load starts first and outlasts the measured reads on both sides.
+    lead = 0.5 if cfg.quick else 1.0
+    join = _concurrently(lambda: load(cfg.duration + 2 * lead), delay=lead)
     loaded = wrk(url, duration=cfg.duration, connections=connections, script=read_script)
     return idle, loaded, join()
 
@@ -296,7 +326,8 @@ def scenario_b(cfg: Settings, db: str) -> Outcome:
                 allow_errors=True,
             )
 
-        logins(1)  # warm-up
+        if cfg.warm_up:
+            logins(1)
         # Rounds of (the limit, measured; sign-ins, loaded): each share compares numbers
         # taken seconds apart, so a shared machine's drift mostly cancels; median of rounds.
         pairs = []
@@ -310,7 +341,8 @@ def scenario_b(cfg: Settings, db: str) -> Outcome:
         # As many as Journal hashes at once (passwords.SLOTS = 4), whatever the cores: shows
         # what oversubscribing argon2 (19 MiB each) on these cores costs.
         at_slots = logins(cfg.duration, in_flight=4)
-        at_slots_share = at_slots["rps"] * argon2_seconds(cpu, 5) / server_cores
+        slot_hash_s = hash_s if cfg.quick else argon2_seconds(cpu, 5)
+        at_slots_share = at_slots["rps"] * slot_hash_s / server_cores
         idle, loaded, during = _read_p99_idle_and_loaded(
             server.base + READ_PATH, read_script, logins, cfg
         )
@@ -415,7 +447,7 @@ def scenario_c(cfg: Settings, db: str) -> Outcome:
         makers = {"body": body_tokens, "cookie": cookie_tokens, "bare": bare_tokens}
         urls = {"body": body.base, "cookie": cookie.base, "bare": bare.base}
         rounds: list[dict[str, Any]] = []
-        for round_no in range(0, cfg.rounds + 1):  # round 0: warm-up
+        for round_no in range(0 if cfg.warm_up else 1, cfg.rounds + 1):  # round 0: warm-up
             for name, make in makers.items():
                 script = make()
                 counted = rotations_counted(urls[name]) if name != "bare" else 0.0
@@ -593,7 +625,7 @@ def scenario_e(cfg: Settings, db: str) -> Outcome:
         )
         script = _read_script(one.base)
         rounds: list[dict[str, Any]] = []
-        for round_no in range(0, cfg.rounds + 1):
+        for round_no in range(0 if cfg.warm_up else 1, cfg.rounds + 1):  # round 0: warm-up
             for name, server in (("1 worker", one), ("2 workers", two)):
                 result = wrk(
                     server.base + READ_PATH,
