@@ -125,46 +125,88 @@ async def _search(
     event loop (every other request of the worker) meanwhile. PostgreSQL runs it on the
     asyncio engine, with a plan made for these very words: a generic plan (psycopg
     prepares a statement run often) cannot tell a rare word from a common one."""
-    found = search.plan(reader.engine.dialect.name, user_id, _filtered(user_id, filters), q)
-    if found is None:  # only punctuation: nothing can match
+    dialect = reader.engine.dialect.name
+    words = search.bind(dialect, user_id, q)
+    if words is None:  # only punctuation: nothing can match
         return [], None
+    found, params = _search_plan(dialect, user_id, filters)
+    params |= words
     if reader.async_engine is None:
         rows, items = await anyio.to_thread.run_sync(
-            _sqlite_search, reader.engine, found, offset, limit, user_id, q
+            _sqlite_search, reader.engine, found, params, offset, limit, user_id, q
         )
     else:
         rows, items = await _once_more_if_dropped(
-            lambda: _pg_search(reader, found, offset, limit, user_id, q)
+            lambda: _pg_search(reader, found, params, offset, limit, user_id, q)
         )
     next_cursor = cursors.encode_offset(offset + limit) if len(rows) > limit else None
     return items, next_cursor
 
 
+# The search of the common listing (no filter besides ``q``), planned once per dialect:
+# only values are bound (see search.plan).
+_SEARCHED = select(*_COLUMNS).where(Entry.user_id == bindparam("uid"))
+_SEARCH_PLANS: dict[str, search.Search] = {}
+
+
+def _search_plan(
+    dialect: str, user_id: uuid.UUID, filters: Filters
+) -> tuple[search.Search, dict[str, Any]]:
+    if filters.narrows:
+        return search.plan(dialect, _filtered(user_id, filters)), {}
+    found = _SEARCH_PLANS.get(dialect)
+    if found is None:
+        found = _SEARCH_PLANS[dialect] = search.plan(dialect, _SEARCHED)
+    return found, {"uid": user_id}
+
+
+Run = Callable[[AnySelect, dict[str, Any]], list[Any]]
+
+
 def _page(
-    run: Callable[[AnySelect], list[Any]], found: search.Search, offset: int, limit: int
+    run: Run, found: search.Search, params: dict[str, Any], offset: int, limit: int
 ) -> list[Any]:
     """Rows ``offset`` to ``offset + limit`` (one more, to tell whether a page follows) of
     the candidates, best first, followed by the other matches."""
-    rows = run(found.ranked.offset(offset).limit(limit + 1))
+    rows = run(found.ranked, params | {"ranked_offset": offset, "ranked_limit": limit + 1})
     if len(rows) > limit:
         return rows
     # Past the candidates: where the other matches start in this page.
-    skip = 0 if rows else offset - int(run(found.count)[0][0])
-    return rows + run(found.rest.offset(max(skip, 0)).limit(limit + 1 - len(rows)))
+    skip = 0 if rows else offset - int(run(found.count, params)[0][0])
+    rest = {"rest_offset": max(skip, 0), "rest_limit": limit + 1 - len(rows)}
+    return rows + run(found.rest, params | rest)
 
 
 def _sqlite_search(
-    engine: Engine, found: search.Search, offset: int, limit: int, user_id: uuid.UUID, q: str
+    engine: Engine,
+    found: search.Search,
+    params: dict[str, Any],
+    offset: int,
+    limit: int,
+    user_id: uuid.UUID,
+    q: str,
 ) -> tuple[list[Any], list[dict[str, Any]]]:
     with engine.connect() as conn:
-        rows = _page(lambda statement: list(conn.execute(statement)), found, offset, limit)
+        rows = _page(
+            lambda statement, values: list(conn.execute(statement, values)),
+            found,
+            params,
+            offset,
+            limit,
+        )
         items = _dicts(rows[:limit], found.keys)
         snippets.attach_on(conn, user_id, items, q)
     return rows, items
 
 
 async def _pg_search(
-    reader: Reader, found: search.Search, offset: int, limit: int, user_id: uuid.UUID, q: str
+    reader: Reader,
+    found: search.Search,
+    params: dict[str, Any],
+    offset: int,
+    limit: int,
+    user_id: uuid.UUID,
+    q: str,
 ) -> tuple[list[Any], list[dict[str, Any]]]:
     assert reader.async_engine is not None
     async with reader.async_engine.connect() as aconn:
@@ -173,12 +215,18 @@ async def _pg_search(
         saved = driver.prepare_threshold
         driver.prepare_threshold = None
         try:
-            rows = list(await aconn.execute(found.ranked.offset(offset).limit(limit + 1)))
+
+            async def run(statement: AnySelect, values: dict[str, Any]) -> list[Any]:
+                return list(await aconn.execute(statement, values))
+
+            rows = await run(
+                found.ranked, params | {"ranked_offset": offset, "ranked_limit": limit + 1}
+            )
             if len(rows) <= limit:
-                count = 0 if rows else (await aconn.execute(found.count)).scalar_one()
+                count = 0 if rows else (await run(found.count, params))[0][0]
                 skip = 0 if rows else offset - int(count)
-                statement = found.rest.offset(max(skip, 0)).limit(limit + 1 - len(rows))
-                rows += list(await aconn.execute(statement))
+                rest = {"rest_offset": max(skip, 0), "rest_limit": limit + 1 - len(rows)}
+                rows += await run(found.rest, params | rest)
             items = _dicts(rows[:limit], found.keys)
             await snippets.attach_async_on(aconn, user_id, items, q)
         finally:

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
+    Integer,
     Select,
     String,
+    bindparam,
     column,
     func,
     literal_column,
@@ -143,7 +146,8 @@ def _pg_title_terms(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Search:
-    """The statements of one search (all scoped to the user and filters of ``query``).
+    """The statements of a search (all scoped to the user and filters of the query they were
+    planned on), with bind parameters for the words, the page and the owner: see ``bind``.
 
     The full order is: the candidates, best match first (the full score, the newest first
     among equals), then every other match, newest first. Only the candidates are scored:
@@ -152,50 +156,71 @@ class Search:
     best-ranked entries are among them. Fewer matches than CANDIDATES are all scored.
     """
 
-    ranked: AnySelect  # the candidates, best first
+    ranked: AnySelect  # the candidates, best first; paged by ranked_offset/ranked_limit
     rest: AnySelect  # the other matches, newest first (SQLite: the latest written first)
     count: AnySelect  # how many candidates
     keys: tuple[str, ...]  # the names of the columns of ``ranked`` and ``rest``
 
 
-def plan(dialect: str, user_id: uuid.UUID, query: AnySelect, text: str) -> Search | None:
-    """The search of ``text`` within ``query`` (this user's entries, their filters applied);
-    None when ``text`` holds no word."""
-    keys = tuple(str(c.key) for c in query.selected_columns)
+def _param(name: str) -> BindParameter[Any]:
+    counts = name == "candidates" or name.endswith(("_offset", "_limit"))
+    return bindparam(name, type_=Integer if counts else String)
+
+
+def bind(dialect: str, user_id: uuid.UUID, text: str) -> dict[str, Any] | None:
+    """The values of a search's words for the statements of ``plan`` (the page's offsets
+    and limits are the caller's); None when ``text`` holds no word."""
     if dialect == "postgresql":
         terms = tsquery_terms(text, min_prefix=MIN_PREFIX)
         if terms is None:
             return None
+        return {"terms": terms, "title_terms": _pg_title_terms(text), "candidates": CANDIDATES}
+    match = sqlite_match(user_id, text)
+    if match is None:
+        return None
+    return {
+        "match": match,
+        "title_match": _sqlite_title_match(user_id, text),
+        "candidates": CANDIDATES,
+    }
+
+
+def plan(dialect: str, query: AnySelect) -> Search:
+    """The statements of a search within ``query`` (this user's entries, their filters
+    applied). They hold no value of the search itself, only bind parameters (``bind``), so
+    one plan of the common query (no filter) serves every search: SQLAlchemy then builds
+    and compiles it once, not on every keystroke."""
+    keys = tuple(str(c.key) for c in query.selected_columns)
+    if dialect == "postgresql":
         vector: ColumnElement[Any] = literal_column("entries.search_vector")
         id_column = query.selected_columns["id"]
-        tsquery = func.to_tsquery("english", terms)
+        tsquery = func.to_tsquery("english", _param("terms"))
 
         def newest(tsq: ColumnElement[Any]) -> AnySelect:
             return (
                 query.with_only_columns(id_column)
                 .where(vector.op("@@")(tsq))
                 .order_by(*_newest(query))
-                .limit(CANDIDATES)
+                .limit(_param("candidates"))
             )
 
-        title_query = func.to_tsquery("english", _pg_title_terms(text))
+        title_query = func.to_tsquery("english", _param("title_terms"))
         candidates = union(newest(tsquery), newest(title_query))
         return Search(
-            ranked=query.where(id_column.in_(candidates)).order_by(
-                func.ts_rank_cd(vector, tsquery).desc(), *_newest(query)
-            ),
-            rest=query.where(vector.op("@@")(tsquery), id_column.not_in(candidates)).order_by(
-                *_newest(query)
-            ),
+            ranked=query.where(id_column.in_(candidates))
+            .order_by(func.ts_rank_cd(vector, tsquery).desc(), *_newest(query))
+            .offset(_param("ranked_offset"))
+            .limit(_param("ranked_limit")),
+            rest=query.where(vector.op("@@")(tsquery), id_column.not_in(candidates))
+            .order_by(*_newest(query))
+            .offset(_param("rest_offset"))
+            .limit(_param("rest_limit")),
             count=select(func.count()).select_from(candidates.subquery()),
             keys=keys,
         )
-    match = sqlite_match(user_id, text)
-    if match is None:
-        return None
     fts_rowid: ColumnElement[int] = literal_column("entries_fts.rowid")
 
-    def matching(fts_match: str) -> AnySelect:
+    def matching(fts_match: BindParameter[Any]) -> AnySelect:
         return (
             query.add_columns(fts_rowid.label("fts_rowid"))
             .join(_fts, _fts.c.entry_id == literal_column("entries.id"))
@@ -207,25 +232,34 @@ def plan(dialect: str, user_id: uuid.UUID, query: AnySelect, text: str) -> Searc
             _marked(1).label("marked_title"), _marked(2).label("marked_body")
         )
 
-    def newest_fts(fts_match: str) -> AnySelect:
-        return matching(fts_match).order_by(fts_rowid.desc()).limit(CANDIDATES)
+    def newest_fts(fts_match: BindParameter[Any]) -> AnySelect:
+        return matching(fts_match).order_by(fts_rowid.desc()).limit(_param("candidates"))
 
-    title_match = _sqlite_title_match(user_id, text)
+    match, title_match = _param("match"), _param("title_match")
     both = union(
         select(marked(newest_fts(match)).subquery()),
         select(marked(newest_fts(title_match)).subquery()),
     ).subquery()
     marks = ("fts_rowid", "marked_title", "marked_body")
     score = _sqlite_score(both.c.marked_title, both.c.title, both.c.marked_body, both.c.body)
-    ranked = select(*[both.c[key] for key in (*keys, *marks)]).order_by(
-        score.desc(), both.c.entry_date.desc(), both.c.created_at.desc(), both.c.id.desc()
+    ranked = (
+        select(*[both.c[key] for key in (*keys, *marks)])
+        .order_by(
+            score.desc(), both.c.entry_date.desc(), both.c.created_at.desc(), both.c.id.desc()
+        )
+        .offset(_param("ranked_offset"))
+        .limit(_param("ranked_limit"))
     )
     # The same candidates, unmarked: the rowids the other matches are told apart by.
     main, title = (newest_fts(m).subquery() for m in (match, title_match))
     rowids = union(select(main.c.fts_rowid), select(title.c.fts_rowid))
     return Search(
         ranked=ranked,
-        rest=marked(matching(match)).where(fts_rowid.not_in(rowids)).order_by(fts_rowid.desc()),
+        rest=marked(matching(match))
+        .where(fts_rowid.not_in(rowids))
+        .order_by(fts_rowid.desc())
+        .offset(_param("rest_offset"))
+        .limit(_param("rest_limit")),
         count=select(func.count()).select_from(rowids.subquery()),
         keys=(*keys, *marks),
     )
