@@ -193,29 +193,47 @@ def plan(dialect: str, query: AnySelect) -> Search:
     keys = tuple(str(c.key) for c in query.selected_columns)
     if dialect == "postgresql":
         vector: ColumnElement[Any] = literal_column("entries.search_vector")
-        id_column = query.selected_columns["id"]
+        columns = query.selected_columns
+        id_column = columns["id"]
         tsquery = func.to_tsquery("english", _param("terms"))
+        rank = func.ts_rank_cd(vector, tsquery).label("rank")
 
         def newest(tsq: ColumnElement[Any]) -> AnySelect:
             return (
-                query.with_only_columns(id_column)
+                query.with_only_columns(
+                    id_column, rank, columns["entry_date"], columns["created_at"]
+                )
                 .where(vector.op("@@")(tsq))
                 .order_by(*_newest(query))
                 .limit(_param("candidates"))
             )
 
         title_query = func.to_tsquery("english", _param("title_terms"))
-        candidates = union(newest(tsquery), newest(title_query))
-        return Search(
-            ranked=query.where(id_column.in_(candidates))
-            .order_by(func.ts_rank_cd(vector, tsquery).desc(), *_newest(query))
+        candidates = union(newest(tsquery), newest(title_query)).subquery()
+        # The page is chosen among the candidates' keys first, then only its rows are read
+        # (by primary key): joined to all the user's entries at once, the planner would
+        # rather scan every one of them.
+        best = (
+            select(candidates.c.id, candidates.c.rank)
+            .order_by(
+                candidates.c.rank.desc(),
+                candidates.c.entry_date.desc(),
+                candidates.c.created_at.desc(),
+                candidates.c.id.desc(),
+            )
             .offset(_param("ranked_offset"))
-            .limit(_param("ranked_limit")),
-            rest=query.where(vector.op("@@")(tsquery), id_column.not_in(candidates))
+            .limit(_param("ranked_limit"))
+            .subquery()
+        )
+        return Search(
+            ranked=query.join(best, best.c.id == id_column).order_by(
+                best.c.rank.desc(), *_newest(query)
+            ),
+            rest=query.where(vector.op("@@")(tsquery), id_column.not_in(select(candidates.c.id)))
             .order_by(*_newest(query))
             .offset(_param("rest_offset"))
             .limit(_param("rest_limit")),
-            count=select(func.count()).select_from(candidates.subquery()),
+            count=select(func.count()).select_from(candidates),
             keys=keys,
         )
     fts_rowid: ColumnElement[int] = literal_column("entries_fts.rowid")
