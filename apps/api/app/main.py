@@ -123,15 +123,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.metrics_enabled:
         app.add_middleware(MetricsMiddleware)  # outermost: times everything, 4xx included
 
+    # Routes are matched in the order they are added, one by one: the journal's own (the
+    # reads of every page) first. No two routers share a path prefix, so order is free.
+    app.include_router(entries_router, responses=COMMON_ERRORS)
+    app.include_router(tags_router, responses=COMMON_ERRORS)
+    app.include_router(stats_router, responses=COMMON_ERRORS)
     app.include_router(health.router, responses=COMMON_ERRORS)
     app.include_router(auth_router, responses=COMMON_ERRORS)
     app.include_router(mfa_router, responses=COMMON_ERRORS)
     app.include_router(passkeys_router, responses=COMMON_ERRORS)
     app.include_router(account_router, responses=COMMON_ERRORS)
     app.include_router(devices_router, responses=COMMON_ERRORS)
-    app.include_router(entries_router, responses=COMMON_ERRORS)
-    app.include_router(tags_router, responses=COMMON_ERRORS)
-    app.include_router(stats_router, responses=COMMON_ERRORS)
     app.include_router(metrics.router)
     mount_docs(app)
     mount_web(app, settings.web_dist)

@@ -43,3 +43,33 @@ def test_reads_survive_dropped_connections(
     listed = client.get("/api/entries", headers=headers)
     assert listed.status_code == 200
     assert listed.json() == {"items": [], "next_cursor": None}
+
+
+def test_utc_columns_read_back_aware_utc_whatever_text_sqlite_holds() -> None:
+    """SQLite keeps timestamps as text: every shape it may hold (SQLAlchemy's own, no
+    fraction, ISO 'T', an explicit offset) reads back as the same aware UTC instant."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import Column, MetaData, Table, create_engine, select
+
+    from apps.api.app.db.base import UTCDateTime
+
+    table = Table("stamps", MetaData(), Column("at", UTCDateTime()))
+    engine = create_engine("sqlite://")
+    table.metadata.create_all(engine)
+    stored = [
+        "2026-11-25 12:30:05.000123",
+        "2026-11-25 12:30:05",
+        "2026-11-25T12:30:05.000123",
+        "2026-11-25T14:30:05.000123+02:00",
+        None,
+    ]
+    with engine.begin() as conn:
+        for value in stored:
+            conn.execute(text("INSERT INTO stamps (at) VALUES (:v)"), {"v": value})
+        # And a value written through the column type itself.
+        conn.execute(table.insert(), {"at": datetime(2026, 11, 25, 12, 30, 5, 123, tzinfo=UTC)})
+        read = [row[0] for row in conn.execute(select(table.c.at))]
+    exact = datetime(2026, 11, 25, 12, 30, 5, 123, tzinfo=UTC)
+    assert read == [exact, exact.replace(microsecond=0), exact, exact, None, exact]
+    assert all(value is None or value.tzinfo is UTC for value in read)
