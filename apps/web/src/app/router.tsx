@@ -1,30 +1,25 @@
 import { createBrowserRouter } from 'react-router';
 
+import { ResetPasswordPage } from '../features/auth/components/ResetPasswordPage';
 import { SignInPage } from '../features/auth/components/SignInPage';
+import { VerifyPage } from '../features/auth/components/VerifyPage';
+import { ConfirmEmailPage } from '../features/security/components/ConfirmEmailPage';
 import { JournalPage } from '../features/entries/components/JournalPage';
 import { AppShell } from './AppShell';
 import { lazyPage } from './lazy-page';
 import { NotFoundPage } from './NotFoundPage';
 
-// The two pages people land on (the journal, and sign-in) are in the first chunk; every
-// other page is split into its own chunk, fetched when first shown or once the browser is idle.
+// The pages people land on (the journal, sign-in, and the pages mailed links open) are in
+// the first chunk; every other page is split into its own chunk, fetched when first shown or
+// once the browser is idle.
 const SignUpPage = lazyPage(() =>
   import('../features/auth/components/SignUpPage').then((m) => m.SignUpPage),
 );
 const CheckEmailPage = lazyPage(() =>
   import('../features/auth/components/CheckEmailPage').then((m) => m.CheckEmailPage),
 );
-const VerifyPage = lazyPage(() =>
-  import('../features/auth/components/VerifyPage').then((m) => m.VerifyPage),
-);
 const ForgotPasswordPage = lazyPage(() =>
   import('../features/auth/components/ForgotPasswordPage').then((m) => m.ForgotPasswordPage),
-);
-const ResetPasswordPage = lazyPage(() =>
-  import('../features/auth/components/ResetPasswordPage').then((m) => m.ResetPasswordPage),
-);
-const ConfirmEmailPage = lazyPage(() =>
-  import('../features/security/components/ConfirmEmailPage').then((m) => m.ConfirmEmailPage),
 );
 const SecurityPage = lazyPage(() =>
   import('../features/security/components/SecurityPage').then((m) => m.SecurityPage),

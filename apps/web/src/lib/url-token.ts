@@ -1,5 +1,16 @@
 import { useState } from 'react';
 
+// The token last read from the address bar, with the history entry it was read on. React may
+// throw a render away and mount the page afresh (when it suspends, or an update interrupts
+// it); by then the token is off the bar, so the fresh mount takes it from here. Another
+// history entry (a later visit to the page) never sees it.
+let captured: { entry: unknown; token: string } | null = null;
+
+function historyEntry(): unknown {
+  const state = window.history.state as { key?: unknown } | null;
+  return state?.key ?? window.location.pathname;
+}
+
 /**
  * Read `?token=` once and strip it from the address bar (and so from history, bookmarks
  * and any later Referer), as mailed tokens are secrets.
@@ -11,8 +22,10 @@ export function useUrlToken(): string {
     if (value) {
       url.searchParams.delete('token');
       window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+      captured = { entry: historyEntry(), token: value };
+      return value;
     }
-    return value;
+    return captured?.entry === historyEntry() ? captured.token : '';
   });
   return token;
 }

@@ -22,6 +22,8 @@ async function expectNoSeriousViolations(page: Page, name: string): Promise<void
 }
 
 test('every page passes axe with no serious or critical violation', async ({ page, request }) => {
+  // Fourteen pages, each analysed in light and dark: longer than one flow's default budget.
+  test.setTimeout(120_000);
   for (const [path, heading] of [
     ['/signin', 'Sign in'],
     ['/signup', 'Create your journal'],
