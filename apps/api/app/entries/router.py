@@ -23,6 +23,7 @@ from apps.api.app.entries.schemas import (
     EntryPatch,
     EntryReplace,
     IsoDate,
+    ListQuery,
     Month,
     OnThisDayOut,
     StatsOut,
@@ -30,7 +31,6 @@ from apps.api.app.entries.schemas import (
     TagRename,
 )
 from apps.api.app.http import client_ip
-from apps.api.app.strings import NulFreeStr
 from apps.api.app.timezones import today_in
 
 router = APIRouter(prefix="/api/entries", tags=["entries"])
@@ -53,24 +53,18 @@ def _with_etag(response: Response, entry: Entry) -> EntryOut:
 
 @router.get("", response_model=EntryPage)
 async def list_entries(
-    user: CurrentUser,
-    reader: ReaderDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
-    q: Annotated[
-        NulFreeStr | None, Query(max_length=200, description="Full-text search; best match first")
-    ] = None,
-    tag: Annotated[NulFreeStr | None, Query(max_length=50)] = None,
-    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
-    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
-    starred: Annotated[bool | None, Query(description="Only starred (true) or not")] = None,
-    mood: Annotated[int | None, Query(ge=1, le=5)] = None,
+    user: CurrentUser, reader: ReaderDep, query: Annotated[ListQuery, Query()]
 ) -> EntryPage:
     filters = Filters(
-        q=q, tag=tag, date_from=date_from, date_to=date_to, starred=starred, mood=mood
+        q=query.q,
+        tag=query.tag,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        starred=query.starred,
+        mood=query.mood,
     )
     rows, next_cursor = await queries.list_entries(
-        reader, user.id, limit=limit, cursor=cursor, filters=filters
+        reader, user.id, limit=query.limit, cursor=query.cursor, filters=filters
     )
     return EntryPage.model_validate({"items": rows, "next_cursor": next_cursor})
 
