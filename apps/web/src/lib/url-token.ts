@@ -25,7 +25,8 @@ export function useUrlToken(): string {
       captured = { entry: historyEntry(), token: value };
       return value;
     }
-    return captured?.entry === historyEntry() ? captured.token : '';
+    const seen = captured;
+    return seen !== null && seen.entry === historyEntry() ? seen.token : '';
   });
   return token;
 }
