@@ -66,6 +66,7 @@ RATE_SETTINGS = (
     "rate_mail_global",
     "rate_register_ip",
     "rate_register_global",
+    "rate_passkey_options_ip",
 )
 
 
@@ -137,6 +138,9 @@ class Settings(BaseSettings):
     rate_register_ip: str = Field("10/hour", validation_alias=_env("JOURNAL_RATE_REGISTER_IP"))
     rate_register_global: str = Field(
         "200/hour", validation_alias=_env("JOURNAL_RATE_REGISTER_GLOBAL")
+    )
+    rate_passkey_options_ip: str = Field(
+        "60/minute", validation_alias=_env("JOURNAL_RATE_PASSKEY_OPTIONS_IP")
     )
     auto_migrate: bool = Field(True, validation_alias=_env("JOURNAL_AUTO_MIGRATE"))
 

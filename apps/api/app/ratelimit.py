@@ -67,6 +67,7 @@ class Limits:
     mail_global: RateLimitItem
     register_ip: RateLimitItem
     register_global: RateLimitItem
+    passkey_options_ip: RateLimitItem
 
 
 def client_group(ip: str | None) -> str:
@@ -109,6 +110,7 @@ class RateLimiter:
             mail_global=parse(settings.rate_mail_global),
             register_ip=parse(settings.rate_register_ip),
             register_global=parse(settings.rate_register_global),
+            passkey_options_ip=parse(settings.rate_passkey_options_ip),
         )
 
     def _run(self, operation: Callable[[_Backend], _T]) -> _T:

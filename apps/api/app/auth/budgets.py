@@ -75,3 +75,9 @@ def take_register_quota(limiter: RateLimiter, email: str, ip: str | None) -> Non
     limiter.take(limiter.limits.register_ip, "register-ip", group)
     limiter.take(limiter.limits.register_global, "register-global")
     take_mail_quota(limiter, "register", email, ip)
+
+
+def take_passkey_options_quota(limiter: RateLimiter, ip: str | None) -> None:
+    """A passkey sign-in challenge: anyone may ask and each is a stored row, so a client gets
+    a bounded number a minute (a person needs one per sign-in)."""
+    limiter.take(limiter.limits.passkey_options_ip, "passkey-options", client_group(ip))

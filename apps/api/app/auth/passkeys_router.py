@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
-from apps.api.app.auth import passkeys, transport
+from apps.api.app.auth import budgets, passkeys, transport
 from apps.api.app.auth.dependencies import AuthDep, CsrfProtected, CurrentUser, SettingsDep
 from apps.api.app.auth.passkey_schemas import (
     PasskeyLoginIn,
@@ -121,11 +121,16 @@ def delete_passkey(
     responses={
         200: {"content": {"application/json": {"schema": _OPTIONS}}},
         400: {"description": _UNAVAILABLE},
+        429: {"model": ErrorOut, "description": "Too many challenges asked from this client"},
     },
 )
-def passkey_login_options(db: DbSession, settings: SettingsDep) -> dict[str, Any]:
+def passkey_login_options(
+    request: Request, db: DbSession, settings: SettingsDep, limiter: LimiterDep
+) -> dict[str, Any]:
     """WebAuthn request options for a discoverable credential (user verification required)
-    and the ``challenge_id`` to send back with the answer (single use, 2 minutes)."""
+    and the ``challenge_id`` to send back with the answer (single use, 2 minutes). A client
+    gets a limited number a minute (``JOURNAL_RATE_PASSKEY_OPTIONS_IP``)."""
+    budgets.take_passkey_options_quota(limiter, client_ip(request, settings))
     return passkeys.login_options(db, settings)
 
 

@@ -324,3 +324,21 @@ def test_database_errors_do_not_carry_bound_values(
     finally:
         engine.dispose()
     assert "do-not-log-me" not in str(caught.value)
+
+
+def test_passkey_sign_in_challenges_are_limited_per_client(
+    app_factory: Callable[..., FastAPI], db: Session
+) -> None:
+    """Anyone may ask for a passkey sign-in challenge, and each is a row: a client (an IPv4
+    address or an IPv6 /64) gets a bounded number a minute, whatever its spelling."""
+    from apps.api.app.auth.passkey_models import WebAuthnChallenge
+
+    app = app_factory(rate_passkey_options_ip="3/minute", public_url="http://localhost:8000")
+    path = "/api/auth/passkeys/login/options"
+    first = [at(app, f"2001:db8:1:2::{n}").post(path) for n in range(1, 5)]
+    assert [r.status_code for r in first] == [200, 200, 200, 429]
+    assert first[3].json()["code"] == "rate_limited"
+    assert int(first[3].headers["Retry-After"]) > 0
+    assert at(app, "2001:db8:1:3::1").post(path).status_code == 200  # another /64
+    rows = db.scalar(select(func.count()).select_from(WebAuthnChallenge))
+    assert rows == 4  # the refused request stored nothing

@@ -232,7 +232,8 @@ export const authListPasskeys = <ThrowOnError extends boolean = true>(options?: 
  * Passkey Login Options
  *
  * WebAuthn request options for a discoverable credential (user verification required)
- * and the ``challenge_id`` to send back with the answer (single use, 2 minutes).
+ * and the ``challenge_id`` to send back with the answer (single use, 2 minutes). A client
+ * gets a limited number a minute (``JOURNAL_RATE_PASSKEY_OPTIONS_IP``).
  */
 export const authPasskeyLoginOptions = <ThrowOnError extends boolean = true>(options?: Options<AuthPasskeyLoginOptionsData, ThrowOnError>): RequestResult<AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginOptionsErrors, ThrowOnError> => (options?.client ?? client).post<AuthPasskeyLoginOptionsResponses, AuthPasskeyLoginOptionsErrors, ThrowOnError>({ url: '/api/auth/passkeys/login/options', ...options });
 

@@ -1785,6 +1785,10 @@ export type AuthPasskeyLoginOptionsErrors = {
      * Validation error
      */
     422: ValidationErrorOut;
+    /**
+     * Too many challenges asked from this client
+     */
+    429: ErrorOut;
 };
 
 export type AuthPasskeyLoginOptionsError = AuthPasskeyLoginOptionsErrors[keyof AuthPasskeyLoginOptionsErrors];
