@@ -80,13 +80,17 @@ export function AppShell() {
           <NavLink to="/calendar">Calendar</NavLink>
           <NavLink to="/stats">Stats</NavLink>
           <NavLink to="/settings">Settings</NavLink>
-          <NavLink to="/entries/new" className="btn btn-primary btn-small">
-            New entry
-          </NavLink>
-          <button type="button" className="btn btn-ghost btn-small" onClick={() => void signOut()}>
-            Sign out
-          </button>
         </nav>
+        <NavLink to="/entries/new" className="btn btn-primary btn-small new-entry">
+          New entry
+        </NavLink>
+        <button
+          type="button"
+          className="btn btn-ghost btn-small sign-out"
+          onClick={() => void signOut()}
+        >
+          Sign out
+        </button>
       </header>
       <main id="main" className="content">
         <Outlet />
