@@ -66,3 +66,39 @@ test('a lost connection shows "Can\'t reach the server" with Retry, and Retry re
   await boot.getByRole('button', { name: 'Retry' }).click();
   await expect(page.getByLabel('Display name')).toBeVisible();
 });
+
+test('calendar, stats and security say "Can\'t reach the server" with Retry, never "Loading…" for ever', async ({
+  page,
+}) => {
+  await page.goto('/signin');
+  await signIn(page, E2E_USER.email, E2E_USER.password);
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  for (const [name, path, shotName] of [
+    ['Calendar', '/calendar', 'offline-calendar'],
+    ['Stats', '/stats', 'offline-stats'],
+  ] as const) {
+    await goOffline(page);
+    await nav.getByRole('link', { name }).click();
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+    await expect(page.locator('main h1')).toBeVisible();
+    const alert = page.getByRole('alert').filter({ hasText: OFFLINE }).first();
+    await expect(alert).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByText('Loading…')).toHaveCount(0);
+    await shot(page, shotName);
+    await page.unroute('**/api/**');
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: OFFLINE })).toHaveCount(0);
+  }
+
+  // Security is several cards, each loading on its own: each says why, none hangs.
+  await nav.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await goOffline(page);
+  await page.getByRole('link', { name: 'Security', exact: true }).click();
+  await expect(page).toHaveURL(/\/settings\/security$/);
+  await expect(page.getByRole('alert').filter({ hasText: OFFLINE }).first()).toBeVisible({
+    timeout: 15_000,
+  });
+  await expect(page.getByText('Loading…')).toHaveCount(0, { timeout: 15_000 });
+  await shot(page, 'offline-security');
+});

@@ -87,8 +87,20 @@ function MoodChart({ moods }: { moods: MoodMonth[] }) {
 
 export function StatsPage() {
   const stats = useStats();
-  if (stats.isPending) return <p className="muted">Loading your numbers…</p>;
-  if (stats.isError) return <ErrorState error={stats.error} onRetry={() => void stats.refetch()} />;
+  const heading = <h1 id="stats-title">Your journal in numbers</h1>;
+  if (!stats.isSuccess) {
+    // The page keeps its heading while it loads or when it cannot.
+    return (
+      <section aria-labelledby="stats-title" className="stats">
+        {heading}
+        {stats.isError ? (
+          <ErrorState error={stats.error} onRetry={() => void stats.refetch()} />
+        ) : (
+          <p className="muted">Loading your numbers…</p>
+        )}
+      </section>
+    );
+  }
   const s = stats.data;
   const tiles: [string, string][] = [
     ['Entries', number.format(s.entries)],
@@ -98,7 +110,7 @@ export function StatsPage() {
   ];
   return (
     <section aria-labelledby="stats-title" className="stats">
-      <h1 id="stats-title">Your journal in numbers</h1>
+      {heading}
       {s.first_entry_date ? (
         <p className="muted">Writing since {s.first_entry_date}.</p>
       ) : (
