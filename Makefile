@@ -89,6 +89,7 @@ bench: setup bench-tools
 	@$(UV) run --frozen python bench/run.py $(BENCH_ARGS)
 
 bench-quick: setup bench-tools
+	@$(UV) run --frozen python bench/run.py --quick --prepare
 	@$(UV) run --frozen python bench/run.py --quick $(BENCH_ARGS)
 
 fuzz: setup

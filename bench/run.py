@@ -24,7 +24,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import RESULTS, ROOT, git_sha, log, machine, now_iso
-from bench.scenarios import SCENARIOS, Settings, fastapi_users_python
+from bench.scenarios import SCENARIOS, Settings, prepare
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -49,11 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--prepare",
         action="store_true",
-        help="only install what the suite runs (the fastapi-users virtualenv), then exit",
+        help="only install what the suite runs (the fastapi-users virtualenv and data; with "
+        "--quick, the seeded SQLite databases too), then exit",
     )
     args = parser.parse_args(argv)
     if args.prepare:
-        fastapi_users_python()
+        prepare(args.quick)
         return 0
     if args.db is None:
         args.db = "sqlite" if args.quick else "both"

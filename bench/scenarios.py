@@ -147,12 +147,15 @@ def fastapi_users_python() -> str:
     return str(python)
 
 
-@contextmanager
-def fastapi_users_server(tmp: Path) -> Iterator[tuple[Server, str]]:
-    python = fastapi_users_python()
+def _fastapi_users_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    # Seeded once (like Journal's data, see seed.py), copied for each run.
+    return env
+
+
+def fastapi_users_data() -> Path:
+    """The fastapi-users app's data, seeded once (like Journal's, see seed.py) and copied
+    for each run."""
     source = ROOT / "bench" / "fastapi_users_app.py"
     key = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
     cached = VAR / f"fastapi-users-{key}.db"
@@ -160,14 +163,30 @@ def fastapi_users_server(tmp: Path) -> Iterator[tuple[Server, str]]:
         partial = cached.with_suffix(".partial")
         partial.unlink(missing_ok=True)
         subprocess.run(
-            [python, "bench/fastapi_users_app.py", "seed"],
-            env=env | {"BENCH_FU_DB": str(partial)},
+            [fastapi_users_python(), "bench/fastapi_users_app.py", "seed"],
+            env=_fastapi_users_env() | {"BENCH_FU_DB": str(partial)},
             cwd=ROOT,
             check=True,
         )
         partial.rename(cached)
-    env["BENCH_FU_DB"] = str(tmp / "fastapi-users.db")
-    shutil.copyfile(cached, env["BENCH_FU_DB"])
+    return cached
+
+
+def prepare(quick: bool) -> None:
+    """What the suite needs besides its measurements: the fastapi-users virtualenv and data,
+    and (for ``quick``, which runs on SQLite) every seeded database it copies from."""
+    fastapi_users_data()
+    if quick:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            for users, per_user in ((1, 1000), (1, 10_000), (100, 100)):
+                cached_seed("sqlite", Path(tmp_name), users=users, per_user=per_user)
+
+
+@contextmanager
+def fastapi_users_server(tmp: Path) -> Iterator[tuple[Server, str]]:
+    python = fastapi_users_python()
+    env = _fastapi_users_env() | {"BENCH_FU_DB": str(tmp / "fastapi-users.db")}
+    shutil.copyfile(fastapi_users_data(), env["BENCH_FU_DB"])
     with serve("bench.fastapi_users_app:app", env, python=python, cpu_list=server_cpus()) as fu:
         answer = httpx.post(
             fu.base + "/auth/jwt/login", data={"username": EMAIL, "password": PASSWORD}, timeout=30
