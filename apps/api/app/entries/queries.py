@@ -10,7 +10,7 @@ service.py on the ORM, in the thread pool. Every statement here is scoped to one
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Generator
 from datetime import date
 from typing import Any
 
@@ -160,21 +160,23 @@ def _search_plan(
     return found, {"uid": user_id}
 
 
-Run = Callable[[AnySelect, dict[str, Any]], list[Any]]
+# The statements of one page of search results, as a generator: it yields each statement
+# with its values, is sent back that statement's rows, and returns the page. The SQLite
+# search (in a worker thread) and the PostgreSQL one (on the event loop) run the same steps,
+# so the paging arithmetic is written once.
+Steps = Generator[tuple[AnySelect, dict[str, Any]], list[Any], list[Any]]
 
 
-def _page(
-    run: Run, found: search.Search, params: dict[str, Any], offset: int, limit: int
-) -> list[Any]:
+def _page(found: search.Search, params: dict[str, Any], offset: int, limit: int) -> Steps:
     """Rows ``offset`` to ``offset + limit`` (one more, to tell whether a page follows) of
     the candidates, best first, followed by the other matches."""
-    rows = run(found.ranked, params | {"ranked_offset": offset, "ranked_limit": limit + 1})
+    rows = yield found.ranked, params | {"ranked_offset": offset, "ranked_limit": limit + 1}
     if len(rows) > limit:
         return rows
     # Past the candidates: where the other matches start in this page.
-    skip = 0 if rows else offset - int(run(found.count, params)[0][0])
+    skip = 0 if rows else offset - int((yield found.count, params)[0][0])
     rest = {"rest_offset": max(skip, 0), "rest_limit": limit + 1 - len(rows)}
-    return rows + run(found.rest, params | rest)
+    return rows + (yield found.rest, params | rest)
 
 
 def _sqlite_search(
@@ -187,13 +189,13 @@ def _sqlite_search(
     q: str,
 ) -> tuple[list[Any], list[dict[str, Any]]]:
     with engine.connect() as conn:
-        rows = _page(
-            lambda statement, values: list(conn.execute(statement, values)),
-            found,
-            params,
-            offset,
-            limit,
-        )
+        steps = _page(found, params, offset, limit)
+        try:
+            statement, values = next(steps)
+            while True:
+                statement, values = steps.send(list(conn.execute(statement, values)))
+        except StopIteration as done:
+            rows: list[Any] = done.value
         items = _dicts(rows[:limit], found.keys)
         snippets.attach_on(conn, user_id, items, q)
     return rows, items
@@ -215,18 +217,13 @@ async def _pg_search(
         saved = driver.prepare_threshold
         driver.prepare_threshold = None
         try:
-
-            async def run(statement: AnySelect, values: dict[str, Any]) -> list[Any]:
-                return list(await aconn.execute(statement, values))
-
-            rows = await run(
-                found.ranked, params | {"ranked_offset": offset, "ranked_limit": limit + 1}
-            )
-            if len(rows) <= limit:
-                count = 0 if rows else (await run(found.count, params))[0][0]
-                skip = 0 if rows else offset - int(count)
-                rest = {"rest_offset": max(skip, 0), "rest_limit": limit + 1 - len(rows)}
-                rows += await run(found.rest, params | rest)
+            steps = _page(found, params, offset, limit)
+            try:
+                statement, values = next(steps)
+                while True:
+                    statement, values = steps.send(list(await aconn.execute(statement, values)))
+            except StopIteration as done:
+                rows: list[Any] = done.value
             items = _dicts(rows[:limit], found.keys)
             await snippets.attach_async_on(aconn, user_id, items, q)
         finally:
