@@ -8,6 +8,7 @@ import { entryTitle, longDate } from '../format';
 import { moodLabel } from '../mood';
 import { MarkdownPreview } from './MarkdownPreview';
 import { StarButton } from './StarButton';
+import { TagLinks } from './TagLinks';
 
 /**
  * The reading view: the entry rendered, nothing to type in (so no keyboard pops up on a
@@ -59,17 +60,7 @@ export function EntryPage() {
         <time dateTime={entry.entry_date}>{longDate(entry.entry_date)}</time>
         {mood ? <span className="mood">Mood: {mood}</span> : null}
       </div>
-      {entry.tags.length ? (
-        <ul className="tags" aria-label="Tags">
-          {entry.tags.map((tag) => (
-            <li key={tag}>
-              <Link to={`/?tag=${encodeURIComponent(tag)}`} className="tag">
-                #{tag}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <TagLinks tags={entry.tags} />
       <div className="reading-body">
         {entry.body.trim() ? (
           <MarkdownPreview source={entry.body} />

@@ -11,6 +11,7 @@ import { entryTitle, untitledRest } from '../format';
 import { MOODS, moodLabel } from '../mood';
 import { OnThisDay } from './OnThisDay';
 import { StarButton } from './StarButton';
+import { TagLinks } from './TagLinks';
 import { groupByMonth, snippetOf, snippetParts, tidySnippet, type Snippet } from '../timeline';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, {
@@ -53,17 +54,7 @@ function EntryCard({ entry, level }: { entry: EntryListItem; level: 'h2' | 'h3' 
           <p className="excerpt">{excerpt(untitledRest(entry))}</p>
         ) : null}
       </Link>
-      {entry.tags.length ? (
-        <ul className="tags" aria-label="Tags">
-          {entry.tags.map((tag) => (
-            <li key={tag}>
-              <Link to={`/?tag=${encodeURIComponent(tag)}`} className="tag">
-                #{tag}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <TagLinks tags={entry.tags} />
     </li>
   );
 }
