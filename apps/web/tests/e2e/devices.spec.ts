@@ -96,6 +96,8 @@ test('sign out of all other devices from the Devices page', async ({
   const pages = await Promise.all(contexts.map((c) => c.newPage()));
   await signUp(pages[0]!, email, PASSWORD);
   await pages[0]!.goto(pathOf(await mailedLink(request, email, '/verify')));
+  // The link is confirmed by the page once it has loaded: wait for that before leaving it.
+  await expect(pages[0]!).toHaveURL(/verified=1/);
   for (const page of pages) {
     await page.goto('/signin');
     await signIn(page, email, PASSWORD);

@@ -71,3 +71,36 @@ export async function storageDump(page: Page): Promise<string> {
     return dump.join('\n');
   });
 }
+
+/** A new account, its mailed link followed (confirmed), signed in; returns its address. */
+export async function newVerifiedUser(
+  page: Page,
+  prefix: string,
+  password: string,
+): Promise<string> {
+  const email = uniqueEmail(prefix);
+  await signUp(page, email, password);
+  await page.goto(pathOf(await mailedLink(page.request, email, '/verify')));
+  await expect(page).toHaveURL(/verified=1/);
+  await signIn(page, email, password);
+  return email;
+}
+
+/**
+ * Full-page screenshots of the current page at 1280 and 390 px, light and dark, into
+ * `$E2E_SHOTS_DIR` as `<name>-<width>-<scheme>.png`; nothing when that is not set.
+ */
+export async function shootSchemes(page: Page, name: string): Promise<void> {
+  const dir = process.env.E2E_SHOTS_DIR;
+  if (!dir) return;
+  await page.evaluate(() => window.scrollTo(0, 0));
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const width of [1280, 390]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      await page.screenshot({ path: `${dir}/${name}-${width}-${scheme}.png`, fullPage: true });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 720 });
+}

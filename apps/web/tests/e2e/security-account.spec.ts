@@ -1,25 +1,16 @@
 // Issue 13 (web): account security without a second factor — change the email through the
 // mailed /confirm-email link (token stripped from the address bar), and delete the account
 // (typed confirmation + password), which signs out for good.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
-import { mailedLink, pathOf, signIn, signUp, uniqueEmail } from './fixtures';
+import { mailedLink, newVerifiedUser, pathOf, uniqueEmail } from './fixtures';
 
 const PASSWORD = 'my-account-my-rules';
-
-async function newVerifiedUser(page: Page, prefix: string): Promise<string> {
-  const email = uniqueEmail(prefix);
-  await signUp(page, email, PASSWORD);
-  await page.goto(pathOf(await mailedLink(page.request, email, '/verify')));
-  await expect(page).toHaveURL(/verified=1/);
-  await signIn(page, email, PASSWORD);
-  return email;
-}
 
 test('change email: the mailed link confirms it and leaves no token in the URL', async ({
   page,
 }) => {
-  await newVerifiedUser(page, 'email-old');
+  await newVerifiedUser(page, 'email-old', PASSWORD);
   const fresh = uniqueEmail('email-new');
   await page.goto('/settings/security');
   const form = page.getByRole('form', { name: 'Email address' });
@@ -50,7 +41,7 @@ test('change email: the mailed link confirms it and leaves no token in the URL',
 test('delete account: typed confirmation and password, then signed out for good', async ({
   page,
 }) => {
-  const email = await newVerifiedUser(page, 'goodbye');
+  const email = await newVerifiedUser(page, 'goodbye', PASSWORD);
   await page.goto('/settings/security');
   const form = page.getByRole('form', { name: 'Delete account' });
   const submit = form.getByRole('button', { name: 'Delete my account' });

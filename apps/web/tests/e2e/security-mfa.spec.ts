@@ -3,20 +3,10 @@
 // computed here (RFC 6238); another signs in with a recovery code, which then works once.
 import { expect, test, type Page } from '@playwright/test';
 
-import { mailedLink, pathOf, signIn, signUp, uniqueEmail } from './fixtures';
+import { newVerifiedUser, shootSchemes } from './fixtures';
 import { totp } from './totp';
 
 const PASSWORD = 'two-steps-are-better';
-const SHOTS = process.env.E2E_SHOTS_DIR ?? '/work/shots';
-
-async function newVerifiedUser(page: Page, prefix: string): Promise<string> {
-  const email = uniqueEmail(prefix);
-  await signUp(page, email, PASSWORD);
-  await page.goto(pathOf(await mailedLink(page.request, email, '/verify')));
-  await expect(page).toHaveURL(/verified=1/);
-  await signIn(page, email, PASSWORD);
-  return email;
-}
 
 /** Turn TOTP on from the Security page; returns the key read from the page and the codes. */
 async function enrolTotp(page: Page): Promise<{ secret: string; codes: string[] }> {
@@ -29,7 +19,7 @@ async function enrolTotp(page: Page): Promise<{ secret: string; codes: string[] 
   await start.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
   await page.getByText("Can't scan it? Type this key instead").click();
-  if (test.info().project.name === 'cookie-mode') await shoot(page, 'setup');
+  if (test.info().project.name === 'cookie-mode') await shootSchemes(page, 'security-setup');
   const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s+/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
   await page.getByLabel('6-digit code').fill(totp(secret));
@@ -60,24 +50,8 @@ async function expectSignedInOnSecurity(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Security', level: 1 })).toBeVisible();
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  for (const scheme of ['light', 'dark'] as const) {
-    for (const width of [1280, 390]) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-      await page.screenshot({
-        path: `${SHOTS}/security-${name}-${width}-${scheme}.png`,
-        fullPage: true,
-      });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 720 });
-}
-
 test('TOTP: enrol from the page, sign out, sign in with a generated code', async ({ page }) => {
-  const email = await newVerifiedUser(page, 'totp');
+  const email = await newVerifiedUser(page, 'totp', PASSWORD);
   const { secret } = await enrolTotp(page);
   // The .txt download holds the same codes.
   const [download] = await Promise.all([
@@ -88,13 +62,13 @@ test('TOTP: enrol from the page, sign out, sign in with a generated code', async
   await page.getByRole('button', { name: 'I saved them' }).click();
   await expect(page.getByText('Recovery codes left:')).toContainText('10');
   const cookieMode = test.info().project.name === 'cookie-mode';
-  if (cookieMode) await shoot(page, 'settings');
+  if (cookieMode) await shootSchemes(page, 'security-settings');
 
   await signOut(page);
   await passwordStep(page, email);
   const code = page.getByLabel('6-digit code');
   await expect(code).toHaveAttribute('autocomplete', 'one-time-code');
-  if (cookieMode) await shoot(page, 'mfa-step');
+  if (cookieMode) await shootSchemes(page, 'security-mfa-step');
   // A wrong code is refused and the step stays.
   const wrong = String((Number(totp(secret)) + 500_000) % 1_000_000).padStart(6, '0');
   await code.fill(wrong);
@@ -116,7 +90,7 @@ test('TOTP: enrol from the page, sign out, sign in with a generated code', async
 });
 
 test('a recovery code signs in once; then Security shows one fewer left', async ({ page }) => {
-  const email = await newVerifiedUser(page, 'recovery');
+  const email = await newVerifiedUser(page, 'recovery', PASSWORD);
   const { codes } = await enrolTotp(page);
   await page.getByRole('button', { name: 'I saved them' }).click();
   await signOut(page);

@@ -4,26 +4,9 @@
 // no second step), then remove it with the password step-up.
 import { expect, test, type Page } from '@playwright/test';
 
-import { mailedLink, pathOf, signUp, uniqueEmail } from './fixtures';
+import { mailedLink, pathOf, shootSchemes, signUp, uniqueEmail } from './fixtures';
 
 const PASSWORD = 'keys-without-passwords';
-const SHOTS = process.env.E2E_SHOTS_DIR ?? '/work/shots';
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  for (const scheme of ['light', 'dark'] as const) {
-    for (const width of [1280, 390]) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-      await page.screenshot({
-        path: `${SHOTS}/security-${name}-${width}-${scheme}.png`,
-        fullPage: true,
-      });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 720 });
-}
 
 async function virtualAuthenticator(page: Page): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
@@ -65,12 +48,12 @@ test('add, rename, sign in with and remove a passkey', async ({ page }) => {
   await section.getByLabel('Passkey name').fill('Work laptop');
   await section.getByRole('button', { name: 'Save name' }).click();
   await expect(list).toContainText('Work laptop');
-  await shoot(page, 'passkeys');
+  await shootSchemes(page, 'security-passkeys');
 
   // Passkey-only sign-in: no email, no password, no second step.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await shoot(page, 'signin-passkey');
+  await shootSchemes(page, 'security-signin-passkey');
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   // A sign-out carries no `next`: the journal first, then back to Security.
   await expect(page.getByRole('heading', { name: 'Your journal' })).toBeVisible();
