@@ -8,12 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from apps.api.tests.conftest import login
+from apps.api.tests.entries.helpers import create_entry
 
 
 def _create(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
-    response = client.post("/api/entries", json={"body": "hello", **fields}, headers=headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
+    return create_entry(client, headers, **{"body": "hello", **fields})
 
 
 def test_create_uses_defaults_and_normalises_tags(

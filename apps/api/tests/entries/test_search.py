@@ -10,22 +10,9 @@ from fastapi.testclient import TestClient
 
 from apps.api.app.entries.search import fts5_query, tsquery_terms
 from apps.api.tests.conftest import login
-
-
-def _create(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
-    response = client.post("/api/entries", json=fields, headers=headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-def _search(client: TestClient, headers: dict[str, str], q: str, **params: Any) -> dict[str, Any]:
-    response = client.get("/api/entries", params={"q": q, **params}, headers=headers)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
-def _titles(page: dict[str, Any]) -> list[str]:
-    return [e["title"] for e in page["items"]]
+from apps.api.tests.entries.helpers import create_entry as _create
+from apps.api.tests.entries.helpers import search_page as _search
+from apps.api.tests.entries.helpers import titles as _titles
 
 
 def test_search_matches_words_in_title_and_body(

@@ -15,22 +15,9 @@ from sqlalchemy import event
 
 from apps.api.app.entries import search
 from apps.api.tests.conftest import login
-
-
-def _create(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
-    response = client.post("/api/entries", json=fields, headers=headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-def _search(client: TestClient, headers: dict[str, str], q: str, **params: Any) -> dict[str, Any]:
-    response = client.get("/api/entries", params={"q": q, **params}, headers=headers)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
-def _titles(page: dict[str, Any]) -> list[str]:
-    return [e["title"] for e in page["items"]]
+from apps.api.tests.entries.helpers import create_entry as _create
+from apps.api.tests.entries.helpers import search_page as _search
+from apps.api.tests.entries.helpers import titles as _titles
 
 
 def _all_pages(client: TestClient, headers: dict[str, str], q: str, limit: int) -> list[str]:

@@ -10,12 +10,7 @@ from fastapi.testclient import TestClient
 
 from apps.api.app.entries.snippets import WINDOW, strip_marks, window
 from apps.api.tests.conftest import login
-
-
-def _create(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
-    response = client.post("/api/entries", json=fields, headers=headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
+from apps.api.tests.entries.helpers import create_entry as _create
 
 
 def _search(client: TestClient, headers: dict[str, str], q: str) -> list[dict[str, Any]]:

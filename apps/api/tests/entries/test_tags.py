@@ -9,13 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from apps.api.tests.conftest import login
+from apps.api.tests.entries.helpers import create_entry
 
 
 def _create(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
-    fields.setdefault("body", "words")
-    response = client.post("/api/entries", json=fields, headers=headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
+    return create_entry(client, headers, **{"body": "words", **fields})
 
 
 def _tags(client: TestClient, headers: dict[str, str]) -> dict[str, int]:

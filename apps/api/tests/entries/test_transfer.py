@@ -11,12 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from apps.api.tests.conftest import login
-
-
-def _create(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
-    response = client.post("/api/entries", json=fields, headers=headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
+from apps.api.tests.entries.helpers import create_entry as _create
 
 
 def _import(client: TestClient, headers: dict[str, str], name: str, data: bytes) -> Any:

@@ -16,14 +16,12 @@ from sqlalchemy import Engine, select, text
 from apps.api.app import migrate
 from apps.api.app.entries.models import Entry
 from apps.api.app.entries.views import streaks
+from apps.api.tests.entries.helpers import create_entry
 from apps.api.tests.test_migrations import _private_engine
 
 
 def _create(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
-    fields.setdefault("body", "words")
-    response = client.post("/api/entries", json=fields, headers=headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
+    return create_entry(client, headers, **{"body": "words", **fields})
 
 
 def _list(client: TestClient, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
